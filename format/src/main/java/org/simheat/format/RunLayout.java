@@ -1,0 +1,70 @@
+package org.simheat.format;
+
+import java.util.regex.Pattern;
+
+/**
+ * Where everything lives under an output directory, as relative paths with {@code /} separators.
+ *
+ * <pre>
+ * OUT/LATEST                                  id of the newest committed run
+ * OUT/runs/&lt;run&gt;/manifest.json                written last: a run without it does not exist
+ * OUT/runs/&lt;run&gt;/embeddings/
+ * OUT/runs/&lt;run&gt;/tiles/metric=&lt;m&gt;/level=&lt;z&gt;/
+ * OUT/runs/&lt;run&gt;/neighbors/metric=&lt;m&gt;/
+ * OUT/_staging/&lt;run&gt;/                        work in progress, never read by the viewer
+ * </pre>
+ */
+public final class RunLayout {
+  public static final String LATEST = "LATEST";
+  public static final String RUNS = "runs";
+  public static final String STAGING = "_staging";
+  public static final String MANIFEST = "manifest.json";
+  public static final String EMBEDDINGS = "embeddings";
+  public static final String TILES = "tiles";
+  public static final String NEIGHBORS = "neighbors";
+  public static final String CLUSTERS = "clusters";
+  public static final String CLUSTER_TILES = "cluster_tiles";
+  public static final String SALIENCY = "saliency";
+
+  /** Run ids: UTC time, a dash, eight or more hex digits of the input fingerprint. */
+  private static final Pattern RUN_ID = Pattern.compile("\\d{8}T\\d{6}Z-[0-9a-f]{8,64}");
+
+  private RunLayout() {}
+
+  /** {@code runs/<run>}. */
+  public static String runDir(String runId) {
+    return RUNS + "/" + checkRunId(runId);
+  }
+
+  /** {@code _staging/<run>}. */
+  public static String stagingDir(String runId) {
+    return STAGING + "/" + checkRunId(runId);
+  }
+
+  /** The partition directory of a metric's level inside a run: {@code tiles/metric=m/level=z}. */
+  public static String tilesDir(Metric metric, int level) {
+    return TILES + "/metric=" + metric.id() + "/level=" + level;
+  }
+
+  /** {@code neighbors/metric=m} inside a run. */
+  public static String neighborsDir(Metric metric) {
+    return NEIGHBORS + "/metric=" + metric.id();
+  }
+
+  /** Whether a string is a well-formed run id (and so safe to use as a path segment). */
+  public static boolean isRunId(String s) {
+    return s != null && RUN_ID.matcher(s).matches();
+  }
+
+  /**
+   * Returns the run id unchanged.
+   *
+   * @throws IllegalArgumentException if it is not a well-formed run id
+   */
+  public static String checkRunId(String runId) {
+    if (!isRunId(runId)) {
+      throw new IllegalArgumentException("Not a run id: '" + runId + "'");
+    }
+    return runId;
+  }
+}
