@@ -78,7 +78,8 @@ public record Manifest(
    * @param fingerprint hash of the input and the effective configuration
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Source(String uri, String format, String tensor, String vocab, String fingerprint) {}
+  public record Source(
+      String uri, String format, String tensor, String vocab, String fingerprint) {}
 
   /**
    * The display order.

@@ -38,7 +38,6 @@ public enum Metric {
         return m;
       }
     }
-    throw new IllegalArgumentException(
-        "Unknown metric '" + id + "': choose from cosine, dot, l2");
+    throw new IllegalArgumentException("Unknown metric '" + id + "': choose from cosine, dot, l2");
   }
 }

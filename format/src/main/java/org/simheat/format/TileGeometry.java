@@ -4,11 +4,11 @@ package org.simheat.format;
  * The level, cell and tile math of a pooled similarity pyramid over an {@code nRows × nCols}
  * matrix.
  *
- * <p>With tile size T and N the longer side, the finest level is Z = max(0, ⌈log2(N / T)⌉). Level
- * z (0 is coarsest, Z holds one token per cell) has cell span s = 2^(Z−z): cell (z, r, c) pools
- * rows [r·s, min((r+1)·s, nRows)) × columns [c·s, min((c+1)·s, nCols)). A level has C = ⌈n / s⌉
- * cells per side, grouped into tiles of T × T cells; edge cells and edge tiles are partial, so
- * every count here is exact rather than assumed square.
+ * <p>With tile size T and N the longer side, the finest level is Z = max(0, ⌈log2(N / T)⌉). Level z
+ * (0 is coarsest, Z holds one token per cell) has cell span s = 2^(Z−z): cell (z, r, c) pools rows
+ * [r·s, min((r+1)·s, nRows)) × columns [c·s, min((c+1)·s, nCols)). A level has C = ⌈n / s⌉ cells
+ * per side, grouped into tiles of T × T cells; edge cells and edge tiles are partial, so every
+ * count here is exact rather than assumed square.
  *
  * <p>Instances are immutable and cheap; every method is O(1) except none.
  */
@@ -30,7 +30,11 @@ public final class TileGeometry {
   public TileGeometry(long nRows, long nCols, int tileSize) {
     if (nRows <= 0 || nCols <= 0) {
       throw new IllegalArgumentException(
-          "Cannot lay out tiles: the matrix is " + nRows + " × " + nCols + ", both sides must be > 0");
+          "Cannot lay out tiles: the matrix is "
+              + nRows
+              + " × "
+              + nCols
+              + ", both sides must be > 0");
     }
     if (tileSize <= 0 || Integer.bitCount(tileSize) != 1) {
       throw new IllegalArgumentException(

@@ -1,0 +1,281 @@
+package org.simheat.jobs.compute;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
+import org.simheat.format.Aggregation;
+import org.simheat.format.Manifest;
+import org.simheat.format.Metric;
+import org.simheat.format.RunLayout;
+import org.simheat.format.TileGeometry;
+import org.simheat.jobs.input.EmbeddingInputs;
+import org.simheat.jobs.input.MatrixScan;
+import org.simheat.jobs.input.MatrixSource;
+import org.simheat.jobs.output.Fingerprint;
+import org.simheat.jobs.output.RunCatalog;
+import org.simheat.jobs.output.RunCommitter;
+import org.simheat.jobs.output.RunTables;
+import org.simheat.jobs.pyramid.TilePyramid;
+import org.simheat.jobs.similarity.BlockTask;
+import org.simheat.jobs.similarity.CellBlock;
+import org.simheat.jobs.similarity.DenseKernel;
+import org.simheat.jobs.similarity.PartKey;
+import org.simheat.jobs.similarity.Partial;
+import org.simheat.jobs.similarity.PassConfig;
+import org.simheat.jobs.similarity.PassProgress;
+import org.simheat.jobs.similarity.SimilarityPass;
+import org.simheat.jobs.similarity.ValueRange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Computes one run: validate → compute → write → commit.
+ *
+ * <p>Validation opens the input's headers and vocabulary on the driver and scans the matrix for
+ * non-finite values on the executors; nothing is written before it passes. An input whose
+ * fingerprint matches a committed run is not recomputed unless forced.
+ */
+public final class ComputeJob {
+  private static final Logger LOG = LoggerFactory.getLogger(ComputeJob.class);
+  private static final DateTimeFormatter RUN_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+  private final SparkSession spark;
+  private final JavaSparkContext jsc;
+  private final ComputeSpec spec;
+  private final Configuration conf;
+  private final Map<String, Long> timings = new LinkedHashMap<>();
+  private long mark = System.nanoTime();
+
+  public ComputeJob(SparkSession spark, ComputeSpec spec) {
+    this.spark = spark;
+    this.jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    this.spec = spec;
+    this.conf = spark.sparkContext().hadoopConfiguration();
+  }
+
+  /**
+   * What a run of the job did.
+   *
+   * @param manifest the committed (or already existing) run's manifest
+   * @param runDir its directory
+   * @param upToDate true when an identical run existed and nothing was computed
+   */
+  public record Result(Manifest manifest, Path runDir, boolean upToDate) {}
+
+  /**
+   * Runs the job.
+   *
+   * @throws IllegalArgumentException for bad input or output, with one line naming the file
+   */
+  public Result run() {
+    Path out = new Path(spec.out());
+    EmbeddingInputs.Opened input = EmbeddingInputs.open(spark, spec.input());
+    String fingerprint = Fingerprint.of(input.files(), spec.effectiveConfiguration(), conf);
+    Optional<Manifest> existing =
+        spec.force() ? Optional.empty() : RunCatalog.findByFingerprint(out, fingerprint, conf);
+    if (existing.isPresent()) {
+      return new Result(
+          existing.get(), new Path(out, RunLayout.runDir(existing.get().runId())), true);
+    }
+    MatrixSource matrix = input.matrix();
+    TileGeometry geometry = TileGeometry.of(matrix.rows(), matrix.rows());
+    int storedZoom = storedZoom(geometry);
+    Metric[] metrics = spec.metrics().toArray(Metric[]::new);
+    PassConfig cfg =
+        PassConfig.of(
+            geometry, matrix.dim(), true, metrics, storedZoom, spec.neighbors(), spec.blockSize());
+    Broadcast<MatrixSource> source = jsc.broadcast(matrix);
+    MatrixScan.Result scan = MatrixScan.scan(jsc, source, cfg.blockSize(), input.tokens());
+    lap("read");
+    RunCommitter committer = RunCommitter.begin(out, newRunId(out, fingerprint), conf);
+    try {
+      Broadcast<double[]> norms = jsc.broadcast(scan.norms());
+      Map<String, Manifest.Range> ranges =
+          compute(cfg, source, norms, geometry, committer.staging());
+      writeEmbeddings(source, norms, input, cfg, committer.staging());
+      RunTables.verify(
+          spark,
+          committer.staging(),
+          geometry,
+          storedZoom,
+          spec.metrics(),
+          true,
+          spec.neighbors() > 0);
+      lap("write");
+      Manifest manifest =
+          manifest(committer.runId(), input, fingerprint, geometry, storedZoom, ranges, scan);
+      Path runDir = committer.commit(manifest);
+      return new Result(manifest, runDir, false);
+    } catch (RuntimeException | Error e) {
+      committer.abort(e);
+      throw e;
+    }
+  }
+
+  private int storedZoom(TileGeometry g) {
+    return spec.storedZoom() != null
+        ? Math.min(spec.storedZoom(), g.maxZoom())
+        : g.storedZoomFor(spec.cellBudget(), true);
+  }
+
+  private Map<String, Manifest.Range> compute(
+      PassConfig cfg,
+      Broadcast<MatrixSource> source,
+      Broadcast<double[]> norms,
+      TileGeometry g,
+      Path staging) {
+    List<BlockTask> tasks = BlockTask.plan(cfg, Math.max(4 * jsc.defaultParallelism(), 1));
+    long pairs =
+        cfg.symmetric()
+            ? (long) cfg.rowBlocks() * (cfg.rowBlocks() + 1) / 2
+            : (long) cfg.rowBlocks() * cfg.colBlocks();
+    double flops = tasks.stream().mapToDouble(t -> t.flops(cfg)).sum();
+    LongAccumulator done = jsc.sc().longAccumulator("block pairs");
+    LOG.info(
+        "Similarity pass: {} × {} × d={}, {} block pairs of {} rows in {} tasks, metrics {}, BLAS {}",
+        cfg.nRows(),
+        cfg.nCols(),
+        cfg.dim(),
+        pairs,
+        cfg.blockSize(),
+        tasks.size(),
+        spec.metrics(),
+        DenseKernel.describe());
+    if (DenseKernel.isReferenceBlas()) {
+      LOG.warn(
+          "BLAS is the slow reference implementation ({}); install OpenBLAS or use the Vector API",
+          DenseKernel.describe());
+    }
+    int reducers =
+        (int)
+            Math.max(
+                jsc.defaultParallelism(),
+                Math.min(512, g.storedTiles(cfg.storedZoom(), true) * cfg.metrics().length / 8));
+    JavaPairRDD<PartKey, Partial> parts;
+    double secs;
+    try (PassProgress progress = new PassProgress(done, pairs, flops)) {
+      parts =
+          SimilarityPass.run(
+                  jsc,
+                  cfg,
+                  tasks,
+                  new SimilarityPass.Inputs(source, source, norms, norms),
+                  done,
+                  reducers)
+              .persist(StorageLevel.MEMORY_AND_DISK());
+      parts.count();
+      secs = progress.elapsedSeconds();
+    }
+    LOG.info(
+        String.format(
+            Locale.ROOT,
+            "Similarity pass done: %.1f GFLOP in %.2f s = %.1f GFLOP/s (%s)",
+            flops / 1e9,
+            secs,
+            flops / 1e9 / secs,
+            DenseKernel.describe()));
+    lap("similarity");
+    Map<String, Manifest.Range> ranges = ranges(parts);
+    List<JavaPairRDD<PartKey, CellBlock>> levels =
+        TilePyramid.build(TilePyramid.tiles(parts), g, cfg.storedZoom(), true);
+    RunTables.writeTiles(
+        spark, levels, cfg.storedZoom(), g, spec.metrics(), spec.aggregations(), true, staging);
+    if (spec.neighbors() > 0) {
+      RunTables.writeNeighbors(spark, parts, spec.metrics(), staging);
+    }
+    levels.forEach(JavaPairRDD::unpersist);
+    parts.unpersist();
+    lap("pyramid");
+    return ranges;
+  }
+
+  private Map<String, Manifest.Range> ranges(JavaPairRDD<PartKey, Partial> parts) {
+    Map<String, Manifest.Range> ranges = new LinkedHashMap<>();
+    parts.filter(kv -> kv._1().kind() == PartKey.RANGE).collect().stream()
+        .sorted((a, b) -> Integer.compare(a._1().metric(), b._1().metric()))
+        .forEach(
+            kv -> {
+              ValueRange r = (ValueRange) kv._2();
+              ranges.put(
+                  spec.metrics().get(kv._1().metric()).id(),
+                  new Manifest.Range(r.min(), r.max(), r.minOffDiagonal(), r.maxOffDiagonal()));
+            });
+    return ranges;
+  }
+
+  private void writeEmbeddings(
+      Broadcast<MatrixSource> source,
+      Broadcast<double[]> norms,
+      EmbeddingInputs.Opened input,
+      PassConfig cfg,
+      Path staging) {
+    Broadcast<String[]> tokens =
+        jsc.broadcast(input.tokens() == null ? null : input.tokens().toArray(String[]::new));
+    RunTables.writeEmbeddings(spark, source, tokens, norms, cfg.blockSize(), staging);
+  }
+
+  private String newRunId(Path out, String fingerprint) {
+    return RUN_TIME.format(Instant.now()) + "-" + fingerprint.substring(0, 8);
+  }
+
+  private Manifest manifest(
+      String runId,
+      EmbeddingInputs.Opened input,
+      String fingerprint,
+      TileGeometry g,
+      int storedZoom,
+      Map<String, Manifest.Range> ranges,
+      MatrixScan.Result scan) {
+    long total = timings.values().stream().mapToLong(Long::longValue).sum();
+    timings.put("total", total);
+    return new Manifest(
+        Manifest.FORMAT_VERSION,
+        runId,
+        Instant.now().toString(),
+        new Manifest.Source(
+            input.matrix().describe().equals(spec.input().uri())
+                ? spec.input().uri()
+                : spec.input().uri(),
+            input.format(),
+            spec.input().tensor(),
+            input.vocab(),
+            fingerprint),
+        null,
+        g.rows(),
+        g.cols(),
+        input.matrix().dim(),
+        true,
+        spec.metrics().stream().map(Metric::id).toList(),
+        spec.aggregations().stream().map(Aggregation::id).toList(),
+        g.tileSize(),
+        g.maxZoom(),
+        storedZoom,
+        new Manifest.Order("input", 0),
+        new Manifest.Neighbors(spec.neighbors()),
+        ranges,
+        scan.zeroRows(),
+        new Manifest.SparkInfo(spark.version(), jsc.master()),
+        DenseKernel.describe(),
+        timings);
+  }
+
+  private void lap(String stage) {
+    long now = System.nanoTime();
+    timings.put(stage, (now - mark) / 1_000_000);
+    mark = now;
+  }
+}

@@ -1,0 +1,80 @@
+package org.simheat.jobs.compute;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.simheat.format.Aggregation;
+import org.simheat.format.Metric;
+import org.simheat.jobs.input.InputSpec;
+
+/**
+ * Everything the compute job needs to know, as resolved from the command line.
+ *
+ * @param input the embedding matrix (rows)
+ * @param out output directory (any Hadoop file system)
+ * @param metrics metrics to compute
+ * @param aggregations pooled aggregations to store
+ * @param neighbors neighbours per token (0 to 100)
+ * @param storedZoom finest stored level, or null to choose it by {@code cellBudget}
+ * @param cellBudget stored cells per metric when choosing the stored level
+ * @param blockSize rows per block, 0 for the default
+ * @param force recompute even when an identical run exists
+ */
+public record ComputeSpec(
+    InputSpec input,
+    String out,
+    List<Metric> metrics,
+    List<Aggregation> aggregations,
+    int neighbors,
+    Integer storedZoom,
+    long cellBudget,
+    int blockSize,
+    boolean force)
+    implements Serializable {
+
+  /** Default stored cells per metric: 16 Mi, i.e. a symmetric 5792-cell level. */
+  public static final long DEFAULT_CELL_BUDGET = 1L << 24;
+
+  /** Largest neighbour count. */
+  public static final int MAX_NEIGHBORS = 100;
+
+  /**
+   * Checks the ranges of the numeric settings.
+   *
+   * @throws IllegalArgumentException naming the setting and its value
+   */
+  public ComputeSpec {
+    if (neighbors < 0 || neighbors > MAX_NEIGHBORS) {
+      throw new IllegalArgumentException(
+          "--neighbors must be between 0 and " + MAX_NEIGHBORS + ", got " + neighbors);
+    }
+    if (storedZoom != null && storedZoom < 0) {
+      throw new IllegalArgumentException("--stored-zoom must be ≥ 0, got " + storedZoom);
+    }
+    if (cellBudget <= 0) {
+      throw new IllegalArgumentException("--cell-budget must be > 0, got " + cellBudget);
+    }
+    if (blockSize < 0) {
+      throw new IllegalArgumentException("--block-size must be > 0, got " + blockSize);
+    }
+    if (metrics.isEmpty() || aggregations.isEmpty()) {
+      throw new IllegalArgumentException("At least one metric and one aggregation are needed");
+    }
+  }
+
+  /** The settings that change the output, as text for the fingerprint. */
+  public String effectiveConfiguration() {
+    return String.join(
+        ";",
+        "tensor=" + input.tensor(),
+        "format=" + input.format(),
+        "columns=" + input.tokenColumn() + "," + input.vectorColumn(),
+        "metrics=" + metrics.stream().map(Metric::id).collect(Collectors.joining(",")),
+        "aggregations="
+            + aggregations.stream().map(Aggregation::id).collect(Collectors.joining(",")),
+        "neighbors=" + neighbors,
+        "storedZoom=" + storedZoom,
+        "cellBudget=" + cellBudget,
+        "order=input");
+  }
+}

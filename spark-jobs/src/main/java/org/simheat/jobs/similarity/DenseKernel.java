@@ -1,0 +1,71 @@
+package org.simheat.jobs.similarity;
+
+import dev.ludovic.netlib.blas.BLAS;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * The dense matrix product behind every block: {@code C = A · Bᵀ} for row-major A (p × d) and B (q
+ * × d), through dev.ludovic.netlib's BLAS (native through JNI when a system BLAS is present, else
+ * the JDK Vector API, else plain Java), chosen once per JVM and reported by {@link #describe()}.
+ */
+public final class DenseKernel {
+  private static final BLAS BLAS_INSTANCE = BLAS.getInstance();
+
+  private DenseKernel() {}
+
+  /**
+   * Computes {@code c[i·q + j] = Σₖ a[aOff + i·d + k] · b[j·d + k]} for i < p, j < q.
+   *
+   * <p>Column-major BLAS sees row-major A as Aᵀ (d × p) and B as Bᵀ (d × q), so the row-major
+   * product A·Bᵀ is the column-major (B·Aᵀ) = (Bᵀ)ᵀ·Aᵀ: one {@code sgemm("T", "N", q, p, d)}.
+   */
+  public static void multiplyTransposed(
+      float[] a, int aOff, int p, float[] b, int q, int d, float[] c) {
+    BLAS_INSTANCE.sgemm("T", "N", q, p, d, 1f, b, 0, d, a, aOff, d, 0f, c, 0, q);
+  }
+
+  /** The implementation in use, e.g. {@code VectorBLAS} or {@code JNIBLAS (OpenBLAS: …)}. */
+  public static String describe() {
+    String name = BLAS_INSTANCE.getClass().getSimpleName();
+    return name.contains("JNI") ? name + " (" + nativeLibrary() + ")" : name;
+  }
+
+  /** Whether the kernel is the slow reference BLAS that Debian's libblas3 provides. */
+  public static boolean isReferenceBlas() {
+    return BLAS_INSTANCE.getClass().getSimpleName().contains("JNI")
+        && nativeLibrary().startsWith("reference");
+  }
+
+  private static String nativeLibrary() {
+    String configured = System.getProperty("dev.ludovic.netlib.blas.nativeLibPath");
+    String path = configured != null ? configured : resolveSystemBlas();
+    String lower = path.toLowerCase(Locale.ROOT);
+    if (lower.contains("openblas")) {
+      return "OpenBLAS: " + path;
+    }
+    if (lower.contains("mkl")) {
+      return "MKL: " + path;
+    }
+    if (lower.contains("blis")) {
+      return "BLIS: " + path;
+    }
+    return lower.contains("/blas/") ? "reference BLAS: " + path : "native BLAS: " + path;
+  }
+
+  private static String resolveSystemBlas() {
+    for (String dir : new String[] {"/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu"}) {
+      Path link = Path.of(dir, "libblas.so.3");
+      if (Files.exists(link)) {
+        try {
+          return link.toRealPath().toString();
+        } catch (IOException e) {
+          return link.toString();
+        }
+      }
+    }
+    return "libblas.so.3";
+  }
+}
