@@ -1,0 +1,93 @@
+package org.simheat.jobs.cli;
+
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code simheat} command and its error handling: one line per failure, no stack trace. */
+@Command(
+    name = "simheat",
+    mixinStandardHelpOptions = true,
+    versionProvider = Cli.Version.class,
+    description = "Similarity heatmaps of a model's vocabulary, at any size.",
+    subcommands = {ComputeCommand.class, DemoCommand.class, BenchCommand.class})
+public final class Cli implements Runnable {
+  /** Exit code for bad input or usage. */
+  static final int BAD_INPUT = 2;
+
+  /** Exit code for failures that are not the user's input. */
+  static final int FAILED = 1;
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  /** Runs the command line and exits with its code. */
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns the exit code; for tests and embedding. */
+  public static int execute(String... args) {
+    boolean verbose = Arrays.asList(args).contains("--verbose");
+    CommandLine cmd = new CommandLine(new Cli());
+    cmd.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> report(e, commandLine.getErr(), verbose));
+    return cmd.execute(args);
+  }
+
+  private static int report(Exception e, PrintWriter err, boolean verbose) {
+    Throwable cause = userError(e);
+    if (cause != null) {
+      err.println("simheat: " + cause.getMessage());
+    } else {
+      Throwable root = rootCause(e);
+      err.println(
+          "simheat: failed: "
+              + root.getClass().getSimpleName()
+              + ": "
+              + root.getMessage()
+              + (verbose ? "" : " (--verbose shows the stack trace)"));
+    }
+    if (verbose) {
+      e.printStackTrace(err);
+    }
+    err.flush();
+    return cause != null ? BAD_INPUT : FAILED;
+  }
+
+  /** The user-facing error in a chain: an IllegalArgumentException, even wrapped by Spark. */
+  private static Throwable userError(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof IllegalArgumentException && t.getMessage() != null) {
+        return t;
+      }
+      if (t instanceof UncheckedIOException
+          && t.getMessage() != null
+          && t.getMessage().startsWith("Cannot")) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  private static Throwable rootCause(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /** The version from the jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Cli.class.getPackage().getImplementationVersion();
+      return new String[] {"simheat " + (v == null ? "(development build)" : v)};
+    }
+  }
+}

@@ -1,0 +1,223 @@
+package org.simheat.jobs.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.simheat.format.Aggregation;
+import org.simheat.format.Manifest;
+import org.simheat.format.Metric;
+import org.simheat.jobs.compute.ComputeJob;
+import org.simheat.jobs.compute.ComputeSpec;
+import org.simheat.jobs.input.InputSpec;
+import org.simheat.jobs.input.XlHeatmapLayout;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code simheat compute}: one run per input (or per {@code *.pt} found under {@code --path}). */
+@Command(
+    name = "compute",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Compute similarity tiles, neighbours and embeddings of an embedding matrix into OUT.",
+      "An input identical to a committed run (same files, same settings) is not recomputed."
+    })
+public final class ComputeCommand implements Callable<Integer> {
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Source source;
+
+  /** Where the matrices come from: one file, or a directory of xl-heatmap .pt files. */
+  static final class Source {
+    @Option(
+        names = "--input",
+        paramLabel = "FILE",
+        description =
+            "Matrix: .npy, .pt, .safetensors (or model.safetensors.index.json), .onnx, .parquet, word2vec/GloVe text.")
+    String input;
+
+    @Option(
+        names = "--path",
+        paramLabel = "DIR",
+        description =
+            "Compute every *.pt under DIR (recursively) with its same-stem .txt, as xl-heatmap does.")
+    String path;
+  }
+
+  @Option(
+      names = "--vocab",
+      paramLabel = "FILE",
+      description =
+          "Vocabulary: .txt, BERT vocab.txt, tokenizer.json, GPT-2 vocab.json. Default: the file's own tokens, NAME.txt beside NAME.pt, else indices.")
+  String vocab;
+
+  @Option(
+      names = "--tensor",
+      paramLabel = "NAME",
+      description =
+          "Tensor inside a .pt, .safetensors or .onnx file (needed when several 2-D tensors fit).")
+  String tensor;
+
+  @Option(
+      names = "--format",
+      paramLabel = "FMT",
+      description =
+          "Reader: npy, pt, safetensors, onnx, parquet, text. Default: from the file name.")
+  String format;
+
+  @Option(
+      names = "--token-column",
+      paramLabel = "COL",
+      description = "Parquet token column (default: token).")
+  String tokenColumn;
+
+  @Option(
+      names = "--vector-column",
+      paramLabel = "COL",
+      description = "Parquet vector column (default: vector).")
+  String vectorColumn;
+
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "DIR",
+      description = "Output directory (any Hadoop file system).")
+  String out;
+
+  @Option(
+      names = "--metrics",
+      split = ",",
+      paramLabel = "M",
+      defaultValue = "cosine",
+      description = "cosine, dot, l2 (default: ${DEFAULT-VALUE}).")
+  List<String> metrics;
+
+  @Option(
+      names = "--aggregations",
+      split = ",",
+      paramLabel = "A",
+      defaultValue = "mean,max,min",
+      description = "Pooling of each cell: mean, max, min (default: ${DEFAULT-VALUE}).")
+  List<String> aggregations;
+
+  @Option(
+      names = "--order",
+      paramLabel = "ORDER",
+      defaultValue = "input",
+      description = "Display order: input (default).")
+  String order;
+
+  @Option(
+      names = "--neighbors",
+      paramLabel = "K",
+      defaultValue = "10",
+      description = "Nearest neighbours kept per token, 0 to 100 (default: ${DEFAULT-VALUE}).")
+  int neighbors;
+
+  @Option(
+      names = "--stored-zoom",
+      paramLabel = "Z",
+      description = "Finest stored level. Default: the finest whose tiles fit --cell-budget.")
+  Integer storedZoom;
+
+  @Option(
+      names = "--cell-budget",
+      paramLabel = "CELLS",
+      defaultValue = "16777216",
+      description =
+          "Stored cells per metric when choosing the stored level (default: ${DEFAULT-VALUE}).")
+  long cellBudget;
+
+  @Option(
+      names = "--block-size",
+      paramLabel = "ROWS",
+      defaultValue = "0",
+      description =
+          "Rows per block of the similarity pass (default: 2048, smaller for tiny cells).")
+  int blockSize;
+
+  @Option(
+      names = "--master",
+      paramLabel = "URL",
+      defaultValue = "local[*]",
+      description = "Spark master when not run by spark-submit (default: ${DEFAULT-VALUE}).")
+  String master;
+
+  @Option(names = "--force", description = "Recompute even when an identical run exists.")
+  boolean force;
+
+  @Option(names = "--verbose", description = "Show stack traces of failures.")
+  boolean verbose;
+
+  @Override
+  public Integer call() {
+    List<InputSpec> inputs = inputs();
+    ComputeSpec first = spec(inputs.get(0));
+    SparkSession spark = SparkSessions.create("simheat compute", master);
+    try {
+      for (InputSpec in : inputs) {
+        ComputeSpec spec = in == inputs.get(0) ? first : spec(in);
+        long start = System.nanoTime();
+        ComputeJob.Result r = new ComputeJob(spark, spec).run();
+        System.out.println(describe(r, (System.nanoTime() - start) / 1e9));
+      }
+    } finally {
+      spark.stop();
+    }
+    return 0;
+  }
+
+  private List<InputSpec> inputs() {
+    if (!order.equals("input")) {
+      throw new IllegalArgumentException(
+          "--order " + order + " is not available yet: this build orders by input only");
+    }
+    if (source.input != null) {
+      return List.of(new InputSpec(source.input, format, tensor, vocab, tokenColumn, vectorColumn));
+    }
+    if (vocab != null) {
+      throw new IllegalArgumentException(
+          "--vocab goes with --input; --path pairs each NAME.pt with NAME.txt");
+    }
+    List<InputSpec> specs = new ArrayList<>();
+    for (XlHeatmapLayout.PtPair p :
+        XlHeatmapLayout.discover(source.path, new org.apache.hadoop.conf.Configuration())) {
+      specs.add(new InputSpec(p.pt(), "pt", tensor, p.vocab(), null, null));
+    }
+    return specs;
+  }
+
+  private ComputeSpec spec(InputSpec in) {
+    return new ComputeSpec(
+        in,
+        out,
+        metrics.stream().map(Metric::parse).distinct().toList(),
+        aggregations.stream().map(Aggregation::parse).distinct().toList(),
+        neighbors,
+        storedZoom,
+        cellBudget,
+        blockSize,
+        force);
+  }
+
+  /** The line printed for a run. */
+  static String describe(ComputeJob.Result r, double seconds) {
+    Manifest m = r.manifest();
+    if (r.upToDate()) {
+      return "up to date: " + m.runId() + " (" + r.runDir() + ")";
+    }
+    return String.format(
+        Locale.ROOT,
+        "run %s: N=%d, d=%d, metrics %s, levels 0..%d stored of 0..%d, %.1f s%n  %s",
+        m.runId(),
+        m.n(),
+        m.dim(),
+        String.join(",", m.metrics()),
+        m.storedZoom(),
+        m.maxZoom(),
+        seconds,
+        r.runDir());
+  }
+}

