@@ -62,7 +62,10 @@ model(
     "single.onnx",
 )
 
-# Initializer data kept outside the model (data_location = EXTERNAL).
+# Initializer data kept outside the model (data_location = EXTERNAL). onnx.save appends to an
+# existing data file, so start from none.
+if os.path.exists("external.onnx.data"):
+    os.remove("external.onnx.data")
 model(
     [tensor("external.weight", TensorProto.FLOAT, matrix(4, 3).astype(np.float32), raw=True)],
     "external.onnx",
