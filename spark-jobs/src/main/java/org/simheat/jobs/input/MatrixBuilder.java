@@ -17,7 +17,7 @@ final class MatrixBuilder {
   /**
    * Starts an empty matrix.
    *
-   * @param expectedValues the final size when known (allocated at once), or a guess
+   * @param expectedValues the final size when known (allocated at once), else 0
    * @param uri the file, for messages
    * @throws IllegalArgumentException if {@code expectedValues} is more than an array holds
    */

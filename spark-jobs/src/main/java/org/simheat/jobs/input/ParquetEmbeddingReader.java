@@ -168,7 +168,7 @@ public final class ParquetEmbeddingReader {
       }
       if (dim < 0) {
         dim = vector.length;
-        values = new MatrixBuilder(1024L * Math.max(1, dim), uri);
+        values = new MatrixBuilder(0, uri);
       } else if (vector.length != dim) {
         throw error(
             "row "

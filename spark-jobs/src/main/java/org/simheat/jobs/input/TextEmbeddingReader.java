@@ -141,7 +141,7 @@ public final class TextEmbeddingReader {
     }
     if (dim < 0) {
       dim = count;
-      values = new MatrixBuilder(1024L * count, uri);
+      values = new MatrixBuilder(0, uri);
     } else if (count != dim) {
       String source = headerRows >= 0 ? " as the header says" : "";
       throw error("line " + number + " has " + count + " values, expected " + dim + source);
