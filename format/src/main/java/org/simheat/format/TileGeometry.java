@@ -1,5 +1,7 @@
 package org.simheat.format;
 
+import java.io.Serializable;
+
 /**
  * The level, cell and tile math of a pooled similarity pyramid over an {@code nRows × nCols}
  * matrix.
@@ -12,7 +14,9 @@ package org.simheat.format;
  *
  * <p>Instances are immutable and cheap; every method is O(1) except none.
  */
-public final class TileGeometry {
+public final class TileGeometry implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   /** Cells per tile side, fixed by the contract. */
   public static final int DEFAULT_TILE_SIZE = 256;
 

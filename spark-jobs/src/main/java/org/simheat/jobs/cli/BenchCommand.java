@@ -24,7 +24,9 @@ import org.simheat.jobs.compute.ComputeSpec;
 import org.simheat.jobs.input.InputSpec;
 import org.simheat.jobs.similarity.DenseKernel;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code simheat bench}: this machine's own SGEMM rate, then the compute job on a seeded random
@@ -35,6 +37,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Measure SGEMM (1 and T threads) and the compute job on a random N × d matrix.")
 public final class BenchCommand implements Callable<Integer> {
+  @Spec CommandSpec commandSpec;
+
   private static final int GEMM_SIZE = 2048;
 
   @Option(names = "--n", defaultValue = "30522", description = "Rows (default: ${DEFAULT-VALUE}).")
@@ -71,32 +75,36 @@ public final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     int threads = parallelism(master);
-    System.out.println(
-        "BLAS: "
-            + DenseKernel.describe()
-            + ", OPENBLAS_CORETYPE="
-            + System.getenv("OPENBLAS_CORETYPE"));
+    commandSpec
+        .commandLine()
+        .getOut()
+        .println(
+            "BLAS: "
+                + DenseKernel.describe()
+                + ", OPENBLAS_CORETYPE="
+                + System.getenv("OPENBLAS_CORETYPE"));
     double one = sgemmRate(1);
     double all = sgemmRate(threads);
-    System.out.printf(
-        Locale.ROOT,
-        "sgemm %dx%dx%d: %.1f GFLOP/s on 1 thread, %.1f GFLOP/s on %d threads%n",
-        GEMM_SIZE,
-        d,
-        GEMM_SIZE,
-        one,
-        all,
-        threads);
+    commandSpec
+        .commandLine()
+        .getOut()
+        .printf(
+            Locale.ROOT,
+            "sgemm %dx%dx%d: %.1f GFLOP/s on 1 thread, %.1f GFLOP/s on %d threads%n",
+            GEMM_SIZE,
+            d,
+            GEMM_SIZE,
+            one,
+            all,
+            threads);
     Path dir = Files.createTempDirectory("simheat-bench");
     Path npy = writeRandomNpy(dir.resolve("bench.npy"));
-    SparkSession spark = SparkSessions.create("simheat bench", master);
-    try {
+    try (SparkSessions.Session session = SparkSessions.open("simheat bench", master)) {
+      SparkSession spark = session.spark();
       long t0 = System.nanoTime();
       ComputeJob.Result r = new ComputeJob(spark, spec(npy, dir.resolve("out"))).run();
       double wall = (System.nanoTime() - t0) / 1e9;
       report(r.manifest(), wall, all);
-    } finally {
-      spark.stop();
     }
     return 0;
   }
@@ -120,27 +128,38 @@ public final class BenchCommand implements Callable<Integer> {
     double simSeconds = m.timings().get("similarity") / 1e3;
     double stage = (m.timings().get("similarity") + m.timings().get("pyramid")) / 1e3;
     double passFlops = n * (n + 2048.0) * d;
-    System.out.printf(
-        Locale.ROOT,
-        "job: %d x %d, metrics %s, stored levels 0..%d, wall %.1f s (timings ms: %s)%n",
-        n,
-        d,
-        String.join(",", m.metrics()),
-        m.storedZoom(),
-        wall,
-        m.timings());
-    System.out.printf(
-        Locale.ROOT,
-        "similarity pass: %.1f s, %.1f GFLOP/s effective (symmetric: about N(N+B)d flops)%n",
-        simSeconds,
-        passFlops / simSeconds / 1e9);
-    System.out.printf(
-        Locale.ROOT, "E·Eᵀ alone at this machine's sgemm rate: %.1f s%n", gramSeconds);
-    System.out.printf(
-        Locale.ROOT,
-        "ratio: similarity stage (pass + pyramid + tables) / E·Eᵀ sgemm time = %.2f; pass rate / sgemm rate = %.2f%n",
-        stage / gramSeconds,
-        passFlops / simSeconds / 1e9 / sgemmAll);
+    commandSpec
+        .commandLine()
+        .getOut()
+        .printf(
+            Locale.ROOT,
+            "job: %d x %d, metrics %s, stored levels 0..%d, wall %.1f s (timings ms: %s)%n",
+            n,
+            d,
+            String.join(",", m.metrics()),
+            m.storedZoom(),
+            wall,
+            m.timings());
+    commandSpec
+        .commandLine()
+        .getOut()
+        .printf(
+            Locale.ROOT,
+            "similarity pass: %.1f s, %.1f GFLOP/s effective (symmetric: about N(N+B)d flops)%n",
+            simSeconds,
+            passFlops / simSeconds / 1e9);
+    commandSpec
+        .commandLine()
+        .getOut()
+        .printf(Locale.ROOT, "E·Eᵀ alone at this machine's sgemm rate: %.1f s%n", gramSeconds);
+    commandSpec
+        .commandLine()
+        .getOut()
+        .printf(
+            Locale.ROOT,
+            "ratio: similarity stage (pass + pyramid + tables) / E·Eᵀ sgemm time = %.2f; pass rate / sgemm rate = %.2f%n",
+            stage / gramSeconds,
+            passFlops / simSeconds / 1e9 / sgemmAll);
   }
 
   /** GFLOP/s of {@code threads} concurrent GEMM_SIZE × d × GEMM_SIZE products. */

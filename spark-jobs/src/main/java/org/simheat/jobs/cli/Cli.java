@@ -32,8 +32,13 @@ public final class Cli implements Runnable {
 
   /** Runs the command line and returns the exit code; for tests and embedding. */
   public static int execute(String... args) {
+    return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  /** Runs the command line with the given output and error writers; returns the exit code. */
+  public static int execute(PrintWriter out, PrintWriter err, String... args) {
     boolean verbose = Arrays.asList(args).contains("--verbose");
-    CommandLine cmd = new CommandLine(new Cli());
+    CommandLine cmd = new CommandLine(new Cli()).setOut(out).setErr(err);
     cmd.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> report(e, commandLine.getErr(), verbose));
     return cmd.execute(args);

@@ -14,7 +14,9 @@ import org.simheat.jobs.input.InputSpec;
 import org.simheat.jobs.input.XlHeatmapLayout;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code simheat compute}: one run per input (or per {@code *.pt} found under {@code --path}). */
 @Command(
@@ -25,6 +27,7 @@ import picocli.CommandLine.Option;
       "An input identical to a committed run (same files, same settings) is not recomputed."
     })
 public final class ComputeCommand implements Callable<Integer> {
+  @Spec CommandSpec commandSpec;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Source source;
@@ -155,16 +158,14 @@ public final class ComputeCommand implements Callable<Integer> {
   public Integer call() {
     List<InputSpec> inputs = inputs();
     ComputeSpec first = spec(inputs.get(0));
-    SparkSession spark = SparkSessions.create("simheat compute", master);
-    try {
+    try (SparkSessions.Session session = SparkSessions.open("simheat compute", master)) {
+      SparkSession spark = session.spark();
       for (InputSpec in : inputs) {
         ComputeSpec spec = in == inputs.get(0) ? first : spec(in);
         long start = System.nanoTime();
         ComputeJob.Result r = new ComputeJob(spark, spec).run();
-        System.out.println(describe(r, (System.nanoTime() - start) / 1e9));
+        commandSpec.commandLine().getOut().println(describe(r, (System.nanoTime() - start) / 1e9));
       }
-    } finally {
-      spark.stop();
     }
     return 0;
   }

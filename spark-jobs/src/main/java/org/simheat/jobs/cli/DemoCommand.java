@@ -15,7 +15,9 @@ import org.simheat.jobs.compute.ComputeJob;
 import org.simheat.jobs.compute.ComputeSpec;
 import org.simheat.jobs.input.InputSpec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code simheat demo}: computes a real embedding set, all-MiniLM-L6-v2's word-embedding matrix
@@ -27,6 +29,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Compute all-MiniLM-L6-v2's 30522-token vocabulary into OUT (cosine, dot, l2).")
 public final class DemoCommand implements Callable<Integer> {
+  @Spec CommandSpec commandSpec;
+
   static final String MODEL = "all-minilm-l6-v2.onnx";
   static final String TOKENIZER = "all-minilm-l6-v2-tokenizer.json";
   static final String TENSOR = "embeddings.word_embeddings.weight";
@@ -75,13 +79,14 @@ public final class DemoCommand implements Callable<Integer> {
             ComputeSpec.DEFAULT_CELL_BUDGET,
             0,
             force);
-    SparkSession spark = SparkSessions.create("simheat demo", master);
-    try {
+    try (SparkSessions.Session session = SparkSessions.open("simheat demo", master)) {
+      SparkSession spark = session.spark();
       long start = System.nanoTime();
       ComputeJob.Result r = new ComputeJob(spark, spec).run();
-      System.out.println(ComputeCommand.describe(r, (System.nanoTime() - start) / 1e9));
-    } finally {
-      spark.stop();
+      commandSpec
+          .commandLine()
+          .getOut()
+          .println(ComputeCommand.describe(r, (System.nanoTime() - start) / 1e9));
     }
     return 0;
   }

@@ -11,8 +11,30 @@ import org.apache.spark.sql.SparkSession;
 final class SparkSessions {
   private SparkSessions() {}
 
+  /**
+   * A session for the command, closed when the command ends unless it was already running (as when
+   * simheat is embedded in a notebook's or a test's Spark).
+   */
+  record Session(SparkSession spark, boolean owned) implements AutoCloseable {
+    @Override
+    public void close() {
+      if (owned) {
+        spark.stop();
+      }
+    }
+  }
+
+  /** The running default session, or a new one for the given master. */
+  static Session open(String appName, String master) {
+    var running = SparkSession.getDefaultSession();
+    if (running.isDefined() && !running.get().sparkContext().isStopped()) {
+      return new Session(running.get(), false);
+    }
+    return new Session(create(appName, master), true);
+  }
+
   /** A session for the given master, unless spark-submit already chose one. */
-  static SparkSession create(String appName, String master) {
+  private static SparkSession create(String appName, String master) {
     SparkConf conf = new SparkConf();
     SparkSession.Builder b = SparkSession.builder().appName(appName);
     if (!conf.contains("spark.master")) {

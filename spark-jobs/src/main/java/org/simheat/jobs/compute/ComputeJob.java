@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaPairRDD;
@@ -57,14 +58,24 @@ public final class ComputeJob {
   private final JavaSparkContext jsc;
   private final ComputeSpec spec;
   private final Configuration conf;
+  private final Consumer<String> checkpoint;
   private final Map<String, Long> timings = new LinkedHashMap<>();
   private long mark = System.nanoTime();
 
   public ComputeJob(SparkSession spark, ComputeSpec spec) {
+    this(spark, spec, stage -> {});
+  }
+
+  /**
+   * A job that calls {@code checkpoint} with each stage's name as it completes ({@code read},
+   * {@code similarity}, {@code pyramid}, {@code write}); tests inject failures there.
+   */
+  ComputeJob(SparkSession spark, ComputeSpec spec, Consumer<String> checkpoint) {
     this.spark = spark;
     this.jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     this.spec = spec;
     this.conf = spark.sparkContext().hadoopConfiguration();
+    this.checkpoint = checkpoint;
   }
 
   /**
@@ -101,7 +112,7 @@ public final class ComputeJob {
     Broadcast<MatrixSource> source = jsc.broadcast(matrix);
     MatrixScan.Result scan = MatrixScan.scan(jsc, source, cfg.blockSize(), input.tokens());
     lap("read");
-    RunCommitter committer = RunCommitter.begin(out, newRunId(out, fingerprint), conf);
+    RunCommitter committer = RunCommitter.begin(out, newRunId(fingerprint), conf);
     try {
       Broadcast<double[]> norms = jsc.broadcast(scan.norms());
       Map<String, Manifest.Range> ranges =
@@ -228,7 +239,7 @@ public final class ComputeJob {
     RunTables.writeEmbeddings(spark, source, tokens, norms, cfg.blockSize(), staging);
   }
 
-  private String newRunId(Path out, String fingerprint) {
+  private static String newRunId(String fingerprint) {
     return RUN_TIME.format(Instant.now()) + "-" + fingerprint.substring(0, 8);
   }
 
@@ -277,5 +288,6 @@ public final class ComputeJob {
     long now = System.nanoTime();
     timings.put(stage, (now - mark) / 1_000_000);
     mark = now;
+    checkpoint.accept(stage);
   }
 }

@@ -131,6 +131,9 @@ public final class RunTables {
         .sortWithinPartitions(Columns.METRIC, Columns.LEVEL, Columns.TILE_ROW, Columns.TILE_COL)
         .write()
         .option(ROW_GROUP, TILE_ROW_GROUP)
+        // A tile row is up to 0.8 MB: check the row group's size after every row, not every 100.
+        .option("parquet.block.size.row.check.min", 1)
+        .option("parquet.block.size.row.check.max", 4)
         .partitionBy(Columns.METRIC, Columns.LEVEL)
         .parquet(new Path(staging, RunLayout.TILES).toString());
   }

@@ -1,6 +1,7 @@
 package org.simheat.jobs.similarity;
 
 import dev.ludovic.netlib.blas.BLAS;
+import dev.ludovic.netlib.blas.JavaBLAS;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,11 +9,16 @@ import java.util.Locale;
 
 /**
  * The dense matrix product behind every block: {@code C = A · Bᵀ} for row-major A (p × d) and B (q
- * × d), through dev.ludovic.netlib's BLAS (native through JNI when a system BLAS is present, else
- * the JDK Vector API, else plain Java), chosen once per JVM and reported by {@link #describe()}.
+ * × d), through dev.ludovic.netlib's BLAS, chosen once per JVM and reported by {@link #describe()}.
+ *
+ * <p>The choice is deliberate: a native BLAS through JNI (OpenBLAS, MKL) when the system has one,
+ * but never Debian's reference {@code libblas3}, which netlib would pick just as readily and which
+ * runs an order of magnitude slower than the JDK Vector API; then the Vector API (needs {@code
+ * --add-modules jdk.incubator.vector}), then plain Java. The system property {@code simheat.blas}
+ * ({@code native} or {@code java}) overrides the choice.
  */
 public final class DenseKernel {
-  private static final BLAS BLAS_INSTANCE = BLAS.getInstance();
+  private static final BLAS BLAS_INSTANCE = choose(System.getProperty("simheat.blas", "auto"));
 
   private DenseKernel() {}
 
@@ -37,6 +43,16 @@ public final class DenseKernel {
   public static boolean isReferenceBlas() {
     return BLAS_INSTANCE.getClass().getSimpleName().contains("JNI")
         && nativeLibrary().startsWith("reference");
+  }
+
+  private static BLAS choose(String preference) {
+    if (preference.equals("java")) {
+      return JavaBLAS.getInstance();
+    }
+    BLAS any = BLAS.getInstance();
+    boolean reference =
+        any.getClass().getSimpleName().contains("JNI") && nativeLibrary().startsWith("reference");
+    return reference && !preference.equals("native") ? JavaBLAS.getInstance() : any;
   }
 
   private static String nativeLibrary() {
