@@ -41,6 +41,13 @@ public final class Cli implements Runnable {
     CommandLine cmd = new CommandLine(new Cli()).setOut(out).setErr(err);
     cmd.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> report(e, commandLine.getErr(), verbose));
+    cmd.setParameterExceptionHandler(
+        (e, arguments) -> {
+          String help = e.getCommandLine().getCommandSpec().qualifiedName() + " --help";
+          e.getCommandLine().getErr().println("simheat: " + e.getMessage() + " (see " + help + ")");
+          e.getCommandLine().getErr().flush();
+          return BAD_INPUT;
+        });
     return cmd.execute(args);
   }
 

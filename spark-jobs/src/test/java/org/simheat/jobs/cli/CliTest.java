@@ -1,0 +1,140 @@
+package org.simheat.jobs.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.simheat.format.Manifest;
+import org.simheat.format.RunLayout;
+import org.simheat.jobs.testing.GoldenMatrix;
+import org.simheat.jobs.testing.NaiveSimilarity;
+import org.simheat.jobs.testing.NpyFiles;
+import org.simheat.jobs.testing.TestSpark;
+
+/** The command line in-process: exit codes, the lines it prints, and one line per failure. */
+class CliTest {
+  @TempDir Path tmp;
+
+  /** What a command printed and returned. */
+  record Outcome(int code, String out, String err) {}
+
+  @BeforeAll
+  static void sharedSpark() {
+    TestSpark.session();
+  }
+
+  static Outcome run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Cli.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new Outcome(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void computeThenUpToDate() throws IOException {
+    Path input = NpyFiles.write(tmp.resolve("e.npy"), NaiveSimilarity.gaussian(50, 4, 3));
+    Path out = tmp.resolve("out");
+    Outcome first =
+        run(
+            "compute",
+            "--input",
+            input.toString(),
+            "--out",
+            out.toString(),
+            "--metrics",
+            "cosine,l2");
+    assertThat(first.code()).as(first.err()).isZero();
+    String runId = Files.readString(out.resolve(RunLayout.LATEST)).trim();
+    assertThat(first.out())
+        .startsWith("run " + runId + ": N=50, d=4, metrics cosine,l2, levels 0..0 stored of 0..0");
+    Outcome second =
+        run(
+            "compute",
+            "--input",
+            input.toString(),
+            "--out",
+            out.toString(),
+            "--metrics",
+            "cosine,l2");
+    assertThat(second.code()).isZero();
+    assertThat(second.out()).startsWith("up to date: " + runId);
+  }
+
+  @Test
+  void failuresAreOneLineWithExitCodeTwo() {
+    Path out = tmp.resolve("out");
+    String missing = tmp.resolve("missing.npy").toString();
+    assertOneLine(
+        run("compute", "--input", missing, "--out", out.toString()),
+        "simheat: Cannot read " + missing + ": no such file");
+    assertOneLine(
+        run("compute", "--input", missing, "--out", out.toString(), "--metrics", "manhattan"),
+        "simheat: Unknown metric 'manhattan': choose from cosine, dot, l2");
+    assertOneLine(
+        run("compute", "--input", missing, "--out", out.toString(), "--order", "cluster"),
+        "simheat: --order cluster is not available yet: this build orders by input only");
+    assertOneLine(
+        run("compute", "--input", missing),
+        "simheat: Missing required option: '--out=DIR' (see simheat compute --help)");
+    assertOneLine(
+        run("compute", "--input", missing, "--path", "x", "--out", "o"),
+        "simheat: Error: --input=FILE, --path=DIR are mutually exclusive (specify only one) (see simheat compute --help)");
+    assertThat(out).doesNotExist();
+  }
+
+  private static void assertOneLine(Outcome o, String line) {
+    assertThat(o.code()).isEqualTo(2);
+    assertThat(o.out()).isEmpty();
+    assertThat(o.err()).isEqualTo(line + System.lineSeparator());
+  }
+
+  @Test
+  void helpListsEveryOption() {
+    Outcome o = run("compute", "--help");
+    assertThat(o.code()).isZero();
+    assertThat(o.out())
+        .contains(
+            "--input",
+            "--path",
+            "--vocab",
+            "--tensor",
+            "--out",
+            "--metrics",
+            "--aggregations",
+            "--order",
+            "--neighbors",
+            "--stored-zoom",
+            "--master",
+            "--force");
+    assertThat(run("--help").out()).contains("compute", "demo", "bench");
+  }
+
+  @Test
+  void pathComputesEveryXlHeatmapFileWithItsVocabulary() throws IOException {
+    Path out = tmp.resolve("out");
+    Outcome o =
+        run("compute", "--path", GoldenMatrix.path("pt/xl").toString(), "--out", out.toString());
+    assertThat(o.code()).as(o.err()).isZero();
+    assertThat(o.out().lines().filter(l -> l.startsWith("run "))).hasSize(2);
+    try (Stream<Path> runs = Files.list(out.resolve(RunLayout.RUNS))) {
+      assertThat(runs.map(r -> manifest(r).source().vocab()))
+          .allMatch(v -> v.endsWith("a.txt") || v.endsWith("b.txt"))
+          .hasSize(2);
+    }
+  }
+
+  private static Manifest manifest(Path run) {
+    try {
+      return Manifest.fromJson(Files.readString(run.resolve(RunLayout.MANIFEST)));
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+}
