@@ -46,6 +46,10 @@ final class SparkSessions {
       }
     }
     b.config("spark.sql.shuffle.partitions", conf.get("spark.sql.shuffle.partitions", "16"));
+    // A run's tables need no _SUCCESS markers: its manifest, written last, is the commit.
+    b.config(
+        "spark.hadoop.mapreduce.fileoutputcommitter.marksuccessfuljobs",
+        conf.get("spark.hadoop.mapreduce.fileoutputcommitter.marksuccessfuljobs", "false"));
     return b.getOrCreate();
   }
 }
