@@ -204,7 +204,7 @@ public final class ComputeJob {
     List<JavaPairRDD<PartKey, CellBlock>> levels =
         TilePyramid.build(TilePyramid.tiles(parts), g, cfg.storedZoom(), true);
     RunTables.writeTiles(
-        spark, levels, cfg.storedZoom(), g, spec.metrics(), spec.aggregations(), true, staging);
+        spark, levels, cfg.storedZoom(), g, spec.metrics(), spec.aggregations(), staging);
     if (spec.neighbors() > 0) {
       RunTables.writeNeighbors(spark, parts, spec.metrics(), staging);
     }

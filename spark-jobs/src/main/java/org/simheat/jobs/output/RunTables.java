@@ -12,6 +12,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -23,6 +24,7 @@ import org.simheat.format.Metric;
 import org.simheat.format.RunLayout;
 import org.simheat.format.TileGeometry;
 import org.simheat.jobs.input.MatrixSource;
+import org.simheat.jobs.pyramid.TileRecord;
 import org.simheat.jobs.pyramid.TileRows;
 import org.simheat.jobs.similarity.CellBlock;
 import org.simheat.jobs.similarity.PartKey;
@@ -105,29 +107,26 @@ public final class RunTables {
       TileGeometry g,
       List<Metric> metrics,
       List<Aggregation> aggregations,
-      boolean symmetric,
       Path staging) {
-    JavaRDD<Row> rows = null;
+    JavaRDD<TileRecord> records = null;
     for (int i = 0; i < levels.size(); i++) {
       int level = storedZoom - i;
-      JavaRDD<Row> lr =
+      JavaRDD<TileRecord> lr =
           levels
               .get(i)
               .map(
                   kv ->
-                      TileRows.toRow(
+                      TileRows.toRecord(
                           metrics.get(kv._1().metric()).id(), level, kv._2(), g, aggregations));
-      rows = rows == null ? lr : rows.union(lr);
+      records = records == null ? lr : records.union(lr);
     }
-    long cells = g.storedCells(storedZoom, symmetric) * metrics.size() * aggregations.size();
-    int files = (int) Math.max(1, Math.min(64, cells / (16L << 20)));
-    Dataset<Row> df = spark.createDataFrame(rows, TileRows.schema(aggregations));
-    df.repartitionByRange(
-            files,
-            df.col(Columns.METRIC),
-            df.col(Columns.LEVEL),
-            df.col(Columns.TILE_ROW),
-            df.col(Columns.TILE_COL))
+    // One partition per (metric, level), sorted by tile: one sorted file per level directory,
+    // and no sampling pass as a range partitioning would need.
+    Dataset<Row> df =
+        spark
+            .createDataset(records.rdd(), Encoders.bean(TileRecord.class))
+            .selectExpr(TileRows.columns(aggregations).toArray(String[]::new));
+    df.repartition(metrics.size() * levels.size(), df.col(Columns.METRIC), df.col(Columns.LEVEL))
         .sortWithinPartitions(Columns.METRIC, Columns.LEVEL, Columns.TILE_ROW, Columns.TILE_COL)
         .write()
         .option(ROW_GROUP, TILE_ROW_GROUP)
@@ -157,8 +156,7 @@ public final class RunTables {
                 DataTypes.createStructField(
                     Columns.SCORES, DataTypes.createArrayType(DataTypes.FloatType, false), false)));
     Dataset<Row> df = spark.createDataFrame(rows, schema);
-    int files = (int) Math.max(1, Math.min(64, parts.getNumPartitions()));
-    df.repartitionByRange(files, df.col(Columns.METRIC), df.col(Columns.POSITION))
+    df.repartition(metrics.size(), df.col(Columns.METRIC))
         .sortWithinPartitions(Columns.METRIC, Columns.POSITION)
         .write()
         .partitionBy(Columns.METRIC)

@@ -2,18 +2,13 @@ package org.simheat.jobs.pyramid;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
 import org.simheat.format.Aggregation;
 import org.simheat.format.Columns;
 import org.simheat.format.TileGeometry;
 import org.simheat.jobs.similarity.CellBlock;
 
 /**
- * Tiles as rows of the {@code tiles} table: {@code metric}, {@code level} (partition columns),
+ * Tiles as records of the {@code tiles} table: {@code metric}, {@code level} (partition columns),
  * {@code tile_row}, {@code tile_col}, {@code rows}, {@code cols}, then one row-major {@code
  * list<float>} per stored aggregation. A cell's mean is its sum over its pair count, which edge
  * cells make smaller than s².
@@ -21,46 +16,49 @@ import org.simheat.jobs.similarity.CellBlock;
 public final class TileRows {
   private TileRows() {}
 
-  /** The table's schema for the given aggregations, partition columns first. */
-  public static StructType schema(List<Aggregation> aggregations) {
-    List<StructField> fields = new ArrayList<>();
-    fields.add(DataTypes.createStructField(Columns.METRIC, DataTypes.StringType, false));
-    fields.add(DataTypes.createStructField(Columns.LEVEL, DataTypes.IntegerType, false));
-    fields.add(DataTypes.createStructField(Columns.TILE_ROW, DataTypes.IntegerType, false));
-    fields.add(DataTypes.createStructField(Columns.TILE_COL, DataTypes.IntegerType, false));
-    fields.add(DataTypes.createStructField(Columns.ROWS, DataTypes.IntegerType, false));
-    fields.add(DataTypes.createStructField(Columns.COLS, DataTypes.IntegerType, false));
-    for (Aggregation a : aggregations) {
-      fields.add(
-          DataTypes.createStructField(
-              a.id(), DataTypes.createArrayType(DataTypes.FloatType, false), false));
-    }
-    return DataTypes.createStructType(fields);
+  /** The table's columns in the contract's order: partition columns, then the tile's. */
+  public static List<String> columns(List<Aggregation> aggregations) {
+    List<String> cols = new ArrayList<>();
+    cols.addAll(
+        List.of(
+            Columns.METRIC,
+            Columns.LEVEL,
+            Columns.TILE_ROW,
+            Columns.TILE_COL,
+            Columns.ROWS,
+            Columns.COLS));
+    aggregations.forEach(a -> cols.add(a.id()));
+    return cols;
   }
 
   /**
-   * One tile as a row.
+   * One tile as a record, with the requested aggregations (the others null).
    *
    * @throws IllegalStateException if the tile is not whole or a cell received no value (a bug)
    */
-  public static Row toRow(
+  public static TileRecord toRecord(
       String metric, int level, CellBlock tile, TileGeometry g, List<Aggregation> aggregations) {
     int t = g.tileSize();
     if (!tile.isWholeFrame()) {
       throw new IllegalStateException(
           "Tile " + tile.row0() / t + "," + tile.col0() / t + " of level " + level + " is partial");
     }
-    List<Object> values = new ArrayList<>();
-    values.add(metric);
-    values.add(level);
-    values.add((int) (tile.row0() / t));
-    values.add((int) (tile.col0() / t));
-    values.add(tile.rows());
-    values.add(tile.cols());
+    TileRecord r = new TileRecord();
+    r.setMetric(metric);
+    r.setLevel(level);
+    r.setTile_row((int) (tile.row0() / t));
+    r.setTile_col((int) (tile.col0() / t));
+    r.setRows(tile.rows());
+    r.setCols(tile.cols());
     for (Aggregation a : aggregations) {
-      values.add(cells(tile, a, level, g));
+      float[] cells = cells(tile, a, level, g);
+      switch (a) {
+        case MEAN -> r.setMean(cells);
+        case MAX -> r.setMax(cells);
+        case MIN -> r.setMin(cells);
+      }
     }
-    return RowFactory.create(values.toArray());
+    return r;
   }
 
   private static float[] cells(CellBlock tile, Aggregation a, int level, TileGeometry g) {
