@@ -33,6 +33,11 @@ public final class DenseKernel {
     BLAS_INSTANCE.sgemm("T", "N", q, p, d, 1f, b, 0, d, a, aOff, d, 0f, c, 0, q);
   }
 
+  /** The BLAS instance every product goes through. */
+  public static BLAS blas() {
+    return BLAS_INSTANCE;
+  }
+
   /** The implementation in use, e.g. {@code VectorBLAS} or {@code JNIBLAS (OpenBLAS: …)}. */
   public static String describe() {
     String name = BLAS_INSTANCE.getClass().getSimpleName();
