@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import org.simheat.format.Aggregation;
 import org.simheat.format.Manifest;
 import org.simheat.format.Metric;
@@ -156,18 +155,20 @@ public final class ComputeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<InputSpec> inputs = inputs();
-    ComputeSpec first = spec(inputs.get(0));
-    try (SparkSessions.Session session = SparkSessions.open("simheat compute", master)) {
-      SparkSession spark = session.spark();
-      for (InputSpec in : inputs) {
-        ComputeSpec spec = in == inputs.get(0) ? first : spec(in);
+    List<ComputeSpec> specs = inputs().stream().map(this::spec).toList();
+    runAll(commandSpec, "simheat compute", master, specs);
+    return 0;
+  }
+
+  /** Runs each job in one Spark session and prints a line per run. */
+  static void runAll(CommandSpec cmd, String app, String master, List<ComputeSpec> specs) {
+    try (SparkSessions.Session session = SparkSessions.open(app, master)) {
+      for (ComputeSpec spec : specs) {
         long start = System.nanoTime();
-        ComputeJob.Result r = new ComputeJob(spark, spec).run();
-        commandSpec.commandLine().getOut().println(describe(r, (System.nanoTime() - start) / 1e9));
+        ComputeJob.Result r = new ComputeJob(session.spark(), spec).run();
+        cmd.commandLine().getOut().println(describe(r, (System.nanoTime() - start) / 1e9));
       }
     }
-    return 0;
   }
 
   private List<InputSpec> inputs() {

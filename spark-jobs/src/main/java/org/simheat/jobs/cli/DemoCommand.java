@@ -8,10 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import org.simheat.format.Aggregation;
 import org.simheat.format.Metric;
-import org.simheat.jobs.compute.ComputeJob;
 import org.simheat.jobs.compute.ComputeSpec;
 import org.simheat.jobs.input.InputSpec;
 import picocli.CommandLine.Command;
@@ -79,15 +77,7 @@ public final class DemoCommand implements Callable<Integer> {
             ComputeSpec.DEFAULT_CELL_BUDGET,
             0,
             force);
-    try (SparkSessions.Session session = SparkSessions.open("simheat demo", master)) {
-      SparkSession spark = session.spark();
-      long start = System.nanoTime();
-      ComputeJob.Result r = new ComputeJob(spark, spec).run();
-      commandSpec
-          .commandLine()
-          .getOut()
-          .println(ComputeCommand.describe(r, (System.nanoTime() - start) / 1e9));
-    }
+    ComputeCommand.runAll(commandSpec, "simheat demo", master, List.of(spec));
     return 0;
   }
 
