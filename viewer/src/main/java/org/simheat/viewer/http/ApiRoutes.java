@@ -1,0 +1,178 @@
+package org.simheat.viewer.http;
+
+import java.util.List;
+import org.simheat.format.Aggregation;
+import org.simheat.format.Manifest;
+import org.simheat.format.Metric;
+import org.simheat.format.RunLayout;
+import org.simheat.viewer.service.ApiException;
+import org.simheat.viewer.service.ViewerService;
+import org.simheat.viewer.service.ViewerService.Axis;
+import org.simheat.viewer.service.ViewerService.ViewRequest;
+
+/**
+ * The JSON API of DESIGN.md as routes onto {@link ViewerService}:
+ *
+ * <pre>
+ * /api/runs
+ * /api/runs/{run}/manifest
+ * /api/runs/{run}/tiles/{metric}/{z}/{i}/{j}
+ * /api/runs/{run}/view?metric=&amp;agg=&amp;x0=&amp;x1=&amp;y0=&amp;y1=&amp;res=
+ * /api/runs/{run}/tokens?q=&amp;limit=&amp;axis=rows|cols
+ * /api/runs/{run}/neighbors/{metric}/{position}?k=
+ * </pre>
+ *
+ * <p>Resolving a route validates every argument (run ids, metric ids, numbers) on the calling
+ * thread and returns a {@link Call} that does the service work, to be run off the event loop.
+ */
+final class ApiRoutes {
+  static final int DEFAULT_TOKEN_LIMIT = 20;
+  static final int DEFAULT_NEIGHBORS = 10;
+  static final int DEFAULT_RES = 128;
+
+  /** A validated API call; running it may block on Parquet reads. */
+  @FunctionalInterface
+  interface Call {
+    /**
+     * Runs the service call.
+     *
+     * @return the JSON body of a 200 response
+     * @throws ApiException for a request the service refuses
+     */
+    byte[] run();
+  }
+
+  private final ViewerService service;
+
+  ApiRoutes(ViewerService service) {
+    this.service = service;
+  }
+
+  /**
+   * The call answering an API target, or null when no route matches its shape.
+   *
+   * @throws ApiException 400 for a malformed run id, metric, aggregation, axis or number
+   */
+  Call resolve(RequestTarget target) {
+    List<String> s = target.segments();
+    QueryParams q = target.query();
+    if (s.size() < 2 || !s.get(1).equals("runs")) {
+      return null;
+    }
+    if (s.size() == 2) {
+      return () -> JsonBodies.of(service.runs());
+    }
+    if (s.size() == 4) {
+      return runRoute(run(s.get(2)), s.get(3), q);
+    }
+    if (s.size() == 8 && s.get(3).equals("tiles")) {
+      String run = run(s.get(2));
+      String metric = metric(s.get(4));
+      int z = (int) QueryParams.parse("z", s.get(5), Integer.MAX_VALUE);
+      long i = QueryParams.parse("i", s.get(6), Long.MAX_VALUE);
+      long j = QueryParams.parse("j", s.get(7), Long.MAX_VALUE);
+      return () -> JsonBodies.of(service.tile(run, metric, z, i, j));
+    }
+    if (s.size() == 6 && s.get(3).equals("neighbors")) {
+      String run = run(s.get(2));
+      String metric = metric(s.get(4));
+      long position = QueryParams.parse("position", s.get(5), Long.MAX_VALUE);
+      int k = q.intOr("k", DEFAULT_NEIGHBORS);
+      return () -> JsonBodies.of(service.neighbors(run, metric, position, k));
+    }
+    return null;
+  }
+
+  private Call runRoute(String run, String what, QueryParams q) {
+    switch (what) {
+      case "manifest":
+        return () -> JsonBodies.of(service.manifest(run));
+      case "view":
+        return view(run, q);
+      case "tokens":
+        String text = q.get("q");
+        int limit = q.intOr("limit", DEFAULT_TOKEN_LIMIT);
+        Axis axis = axis(q.get("axis"));
+        return () -> JsonBodies.of(service.tokens(run, text == null ? "" : text, limit, axis));
+      default:
+        return null;
+    }
+  }
+
+  /** The viewport call; absent ranges default to the whole matrix, metric to the run's first. */
+  private Call view(String run, QueryParams q) {
+    String metric = q.get("metric") == null ? null : metric(q.get("metric"));
+    String agg = aggregation(q.get("agg") == null ? Aggregation.MEAN.id() : q.get("agg"));
+    long x0 = orZero(q.longOrNull("x0"));
+    long y0 = orZero(q.longOrNull("y0"));
+    Long x1 = q.longOrNull("x1");
+    Long y1 = q.longOrNull("y1");
+    int res = q.intOr("res", DEFAULT_RES);
+    return () -> {
+      Manifest m = metric == null || x1 == null || y1 == null ? service.manifest(run) : null;
+      ViewRequest request =
+          new ViewRequest(
+              metric != null ? metric : m.metrics().get(0),
+              agg,
+              x0,
+              x1 != null ? x1 : m.nCols(),
+              y0,
+              y1 != null ? y1 : m.n(),
+              res);
+      return JsonBodies.of(service.view(run, request));
+    };
+  }
+
+  /**
+   * A run argument: {@code latest} or a well-formed run id.
+   *
+   * @throws ApiException 400 otherwise
+   */
+  static String run(String segment) {
+    if (segment.equals("latest") || RunLayout.isRunId(segment)) {
+      return segment;
+    }
+    throw ApiException.badRequest(
+        "Bad run '" + RequestTarget.echo(segment) + "': expected 'latest' or a run id");
+  }
+
+  /**
+   * A metric argument: one of the metric ids, exactly.
+   *
+   * @throws ApiException 400 otherwise
+   */
+  static String metric(String value) {
+    for (Metric m : Metric.values()) {
+      if (m.id().equals(value)) {
+        return value;
+      }
+    }
+    throw ApiException.badRequest(
+        "Bad metric '" + RequestTarget.echo(value) + "': choose from cosine, dot, l2");
+  }
+
+  private static String aggregation(String value) {
+    for (Aggregation a : Aggregation.values()) {
+      if (a.id().equals(value)) {
+        return value;
+      }
+    }
+    throw ApiException.badRequest(
+        "Bad agg '" + RequestTarget.echo(value) + "': choose from mean, max, min");
+  }
+
+  private static Axis axis(String value) {
+    if (value == null || value.equals("rows")) {
+      return Axis.ROWS;
+    }
+    if (value.equals("cols")) {
+      return Axis.COLS;
+    }
+    throw ApiException.badRequest(
+        "Bad axis '" + RequestTarget.echo(value) + "': choose rows or cols");
+  }
+
+  private static long orZero(Long value) {
+    return value == null ? 0 : value;
+  }
+}

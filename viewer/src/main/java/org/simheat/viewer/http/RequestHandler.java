@@ -1,0 +1,258 @@
+package org.simheat.viewer.http;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.simheat.viewer.service.ApiException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers one connection's requests, one at a time and in order: guards (decoding, method, target,
+ * access), then {@code /healthz}, the API (run on the service executor, written back on this
+ * channel's event loop) or a file of the page.
+ *
+ * <p>Requests that arrive while one is in flight (pipelining) wait in a queue, and reading pauses
+ * until the queue drains, so responses leave in request order and one client cannot queue
+ * unboundedly. Errors become {@code {"error": …}}: an {@link ApiException} keeps its status and
+ * message; anything else is logged with its stack trace and answered with a bare 500.
+ */
+final class RequestHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
+  private static final byte[] HEALTHY = "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
+
+  private final ApiRoutes routes;
+  private final StaticFiles files;
+  private final AccessGuard guard;
+  private final Executor serviceExecutor;
+  private final ArrayDeque<FullHttpRequest> pending = new ArrayDeque<>();
+  private boolean busy;
+
+  /** What the access log and the response need from a request, kept after it is released. */
+  private record Exchange(HttpMethod method, String uri, long startNanos) {}
+
+  RequestHandler(ApiRoutes routes, StaticFiles files, AccessGuard guard, Executor serviceExecutor) {
+    this.routes = routes;
+    this.files = files;
+    this.guard = guard;
+    this.serviceExecutor = serviceExecutor;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof FullHttpRequest request)) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (busy) {
+      pending.add(request);
+      ctx.channel().config().setAutoRead(false);
+      return;
+    }
+    handle(ctx, request);
+  }
+
+  private void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
+    busy = true;
+    Exchange exchange = new Exchange(request.method(), request.uri(), System.nanoTime());
+    Reply reply;
+    try {
+      reply = answer(ctx, request, exchange);
+    } catch (ApiException e) {
+      reply = Reply.error(e.status(), e.getMessage());
+    } catch (RuntimeException e) {
+      LOG.error("Cannot answer {} {}", exchange.method(), redacted(exchange.uri()), e);
+      reply = Reply.error(500, "internal error");
+    } finally {
+      request.release();
+    }
+    if (reply != null) {
+      finish(ctx, exchange, reply);
+    }
+  }
+
+  /** The reply, or null when the request went to the service executor. */
+  private Reply answer(ChannelHandlerContext ctx, FullHttpRequest request, Exchange exchange) {
+    DecoderResult decoded = request.decoderResult();
+    if (decoded.isFailure()) {
+      return decodingFailure(decoded.cause());
+    }
+    if (!HttpMethod.GET.equals(request.method())) {
+      return Reply.error(405, "Method " + request.method() + " not allowed: use GET")
+          .with("Allow", "GET");
+    }
+    RequestTarget target = RequestTarget.parse(request.uri());
+    switch (guard.check(request.headers(), target)) {
+      case UNAUTHORIZED:
+        return Reply.error(401, "Missing or wrong access token").with("WWW-Authenticate", "Bearer");
+      case BAD_HOST:
+        return Reply.error(403, "This server answers only to loopback host names");
+      case SET_COOKIE:
+        return Reply.redirect(AccessGuard.withoutToken(request.uri()))
+            .with("Set-Cookie", guard.setCookie());
+      default:
+        break;
+    }
+    if (target.rawPath().equals("/healthz")) {
+      return Reply.json(200, HEALTHY);
+    }
+    if (target.isApi()) {
+      ApiRoutes.Call call = routes.resolve(target);
+      if (call == null) {
+        return Reply.error(404, "No such API route");
+      }
+      dispatch(ctx, exchange, call);
+      return null;
+    }
+    return staticFile(target.rawPath(), request.headers().get(HttpHeaderNames.IF_NONE_MATCH));
+  }
+
+  private static Reply decodingFailure(Throwable cause) {
+    if (cause instanceof TooLongHttpLineException) {
+      return Reply.error(414, "Request line too long").closing();
+    }
+    if (cause instanceof TooLongHttpHeaderException) {
+      return Reply.error(431, "Request headers too large").closing();
+    }
+    return Reply.error(400, "Malformed HTTP request").closing();
+  }
+
+  private Reply staticFile(String rawPath, String ifNoneMatch) {
+    StaticFiles.Asset asset = files.find(rawPath);
+    if (asset == null) {
+      return Reply.error(404, "Not found");
+    }
+    return matchesEtag(ifNoneMatch, asset.etag()) ? Reply.notModified(asset) : Reply.asset(asset);
+  }
+
+  static boolean matchesEtag(String ifNoneMatch, String etag) {
+    if (ifNoneMatch == null) {
+      return false;
+    }
+    for (String candidate : ifNoneMatch.split(",")) {
+      String c = candidate.strip();
+      if (c.equals("*") || c.equals(etag) || c.equals("W/" + etag)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Runs a call on the service executor and writes its reply back on this channel's loop. */
+  private void dispatch(ChannelHandlerContext ctx, Exchange exchange, ApiRoutes.Call call) {
+    ctx.channel().config().setAutoRead(false);
+    try {
+      serviceExecutor.execute(() -> writeBack(ctx, exchange, run(call, exchange)));
+    } catch (RejectedExecutionException e) {
+      finish(ctx, exchange, Reply.error(503, "Server busy: try again").with("Retry-After", "1"));
+    }
+  }
+
+  private static Reply run(ApiRoutes.Call call, Exchange exchange) {
+    try {
+      return Reply.json(200, call.run());
+    } catch (ApiException e) {
+      return Reply.error(e.status(), e.getMessage());
+    } catch (RuntimeException | Error e) {
+      LOG.error("Cannot answer {} {}", exchange.method(), redacted(exchange.uri()), e);
+      return Reply.error(500, "internal error");
+    }
+  }
+
+  private void writeBack(ChannelHandlerContext ctx, Exchange exchange, Reply reply) {
+    try {
+      ctx.executor().execute(() -> finish(ctx, exchange, reply));
+    } catch (RejectedExecutionException e) {
+      LOG.debug("Event loop shut down before {} could be answered", redacted(exchange.uri()));
+    }
+  }
+
+  /** Writes a reply, logs it, and moves on to the next queued request. */
+  private void finish(ChannelHandlerContext ctx, Exchange exchange, Reply reply) {
+    ctx.writeAndFlush(toResponse(reply));
+    if (LOG.isDebugEnabled()) {
+      LOG.debug(
+          "{} {} {} {}B {}ms",
+          exchange.method(),
+          redacted(exchange.uri()),
+          reply.status(),
+          reply.body().length,
+          (System.nanoTime() - exchange.startNanos()) / 1_000_000);
+    }
+    busy = false;
+    FullHttpRequest next = pending.poll();
+    if (next != null) {
+      handle(ctx, next);
+    } else {
+      ctx.channel().config().setAutoRead(true);
+    }
+  }
+
+  private static FullHttpResponse toResponse(Reply reply) {
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.valueOf(reply.status()),
+            Unpooled.wrappedBuffer(reply.body()));
+    if (reply.contentType() != null) {
+      response.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
+    }
+    response.headers().set("X-Content-Type-Options", "nosniff");
+    response.headers().set("Referrer-Policy", "no-referrer");
+    for (Map.Entry<String, String> h : reply.headers().entrySet()) {
+      response.headers().set(h.getKey(), h.getValue());
+    }
+    if (!response.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
+      HttpUtil.setContentLength(response, reply.body().length);
+    }
+    if (reply.close()) {
+      HttpUtil.setKeepAlive(response, false);
+    }
+    return response;
+  }
+
+  /** A request target fit for the log: the token's value replaced. */
+  static String redacted(String uri) {
+    return uri.replaceAll("([?&]token=)[^&]*", "$1***");
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof IdleStateEvent && !busy) {
+      ctx.close();
+      return;
+    }
+    super.userEventTriggered(ctx, evt);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    pending.forEach(ReferenceCountUtil::release);
+    pending.clear();
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.debug("Closing a connection after an I/O error: {}", cause.toString());
+    ctx.close();
+  }
+}

@@ -1,0 +1,82 @@
+package org.simheat.viewer.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
+import org.junit.jupiter.api.Test;
+
+/** Token and Host decisions, and keeping the token out of URLs and logs. */
+class AccessGuardTest {
+  private static final String TOKEN = "abcdefgh-123";
+
+  private static HttpHeaders headers(String... pairs) {
+    HttpHeaders h = new DefaultHttpHeaders();
+    for (int k = 0; k < pairs.length; k += 2) {
+      h.add(pairs[k], pairs[k + 1]);
+    }
+    return h;
+  }
+
+  @Test
+  void tokenFromHeaderCookieOrQuery() {
+    AccessGuard guard = new AccessGuard(TOKEN, "0.0.0.0", 8080);
+    RequestTarget page = RequestTarget.parse("/?token=" + TOKEN);
+    RequestTarget api = RequestTarget.parse("/api/runs");
+    assertThat(guard.check(headers(), api)).isEqualTo(AccessGuard.Verdict.UNAUTHORIZED);
+    assertThat(guard.check(headers("Authorization", "Bearer " + TOKEN), api))
+        .isEqualTo(AccessGuard.Verdict.ALLOW);
+    assertThat(guard.check(headers("Cookie", "a=b; simheat_token_8080=" + TOKEN), api))
+        .isEqualTo(AccessGuard.Verdict.ALLOW);
+    assertThat(guard.check(headers("Cookie", "simheat_token_8081=" + TOKEN), api))
+        .isEqualTo(AccessGuard.Verdict.UNAUTHORIZED);
+    assertThat(guard.check(headers(), page)).isEqualTo(AccessGuard.Verdict.SET_COOKIE);
+    assertThat(guard.check(headers(), RequestTarget.parse("/api/runs?token=" + TOKEN)))
+        .isEqualTo(AccessGuard.Verdict.ALLOW);
+    assertThat(guard.check(headers("Authorization", "Bearer " + TOKEN.substring(1)), api))
+        .isEqualTo(AccessGuard.Verdict.UNAUTHORIZED);
+    assertThat(guard.setCookie())
+        .isEqualTo("simheat_token_8080=" + TOKEN + "; Path=/; HTTPOnly; SameSite=Strict");
+  }
+
+  @Test
+  void withoutATokenOnlyLoopbackHostNames() {
+    AccessGuard guard = new AccessGuard(null, "127.0.0.1", 8080);
+    RequestTarget api = RequestTarget.parse("/api/runs");
+    assertThat(guard.tokenRequired()).isFalse();
+    assertThat(guard.check(headers(), api)).isEqualTo(AccessGuard.Verdict.ALLOW);
+    assertThat(guard.check(headers("Host", "localhost:8080"), api))
+        .isEqualTo(AccessGuard.Verdict.ALLOW);
+    assertThat(guard.check(headers("Host", "app.localhost"), api))
+        .isEqualTo(AccessGuard.Verdict.ALLOW);
+    assertThat(guard.check(headers("Host", "[::1]:8080"), api))
+        .isEqualTo(AccessGuard.Verdict.ALLOW);
+    assertThat(guard.check(headers("Host", "attacker.example:8080"), api))
+        .isEqualTo(AccessGuard.Verdict.BAD_HOST);
+    assertThat(guard.check(headers("Host", "localhost.attacker.example"), api))
+        .isEqualTo(AccessGuard.Verdict.BAD_HOST);
+    AccessGuard named = new AccessGuard(null, "MyLaptop", 8080);
+    assertThat(named.check(headers("Host", "mylaptop:8080"), api))
+        .isEqualTo(AccessGuard.Verdict.ALLOW);
+  }
+
+  @Test
+  void tokensLeaveUrlsAndLogs() {
+    assertThat(AccessGuard.withoutToken("/?token=x")).isEqualTo("/");
+    assertThat(AccessGuard.withoutToken("/?run=a&token=x&metric=l2"))
+        .isEqualTo("/?run=a&metric=l2");
+    assertThat(AccessGuard.withoutToken("/app.js?token")).isEqualTo("/app.js");
+    assertThat(AccessGuard.withoutToken("/?tokens=1")).isEqualTo("/?tokens=1");
+    assertThat(RequestHandler.redacted("/api/runs?token=secret&q=a"))
+        .isEqualTo("/api/runs?token=***&q=a");
+    assertThat(RequestHandler.redacted("/?q=a&token=secret")).isEqualTo("/?q=a&token=***");
+  }
+
+  @Test
+  void generatedTokensAreValidAndFresh() {
+    String a = ServerOptions.newToken();
+    String b = ServerOptions.newToken();
+    assertThat(a).hasSize(32).isNotEqualTo(b);
+    assertThat(ServerOptions.defaults().withToken(a).token()).isEqualTo(a);
+  }
+}

@@ -1,0 +1,93 @@
+package org.simheat.viewer.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.function.UnaryOperator;
+import org.simheat.viewer.http.ServerOptions;
+import org.simheat.viewer.http.ViewerServer;
+
+/**
+ * A real {@link ViewerServer} on a free loopback port over a {@link MatrixViewerService}, serving
+ * the test page under {@code testweb/}, with an HTTP/1.1 client.
+ */
+public final class TestServer implements AutoCloseable {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private final MatrixViewerService service = new MatrixViewerService();
+  private final ViewerServer server;
+  private final HttpClient client =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  private TestServer(ServerOptions options) throws IOException {
+    server = ViewerServer.start(service, options);
+  }
+
+  /** A server with the test defaults: loopback, port 0, the test page. */
+  public static TestServer start() throws IOException {
+    return start(o -> o);
+  }
+
+  /** A server with the test defaults changed by {@code options}. */
+  public static TestServer start(UnaryOperator<ServerOptions> options) throws IOException {
+    return new TestServer(
+        options.apply(ServerOptions.defaults().withPort(0).withWebRoot("testweb")));
+  }
+
+  public MatrixViewerService service() {
+    return service;
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  public HttpClient client() {
+    return client;
+  }
+
+  /** {@code http://127.0.0.1:port} + a target. */
+  public URI uri(String target) {
+    return URI.create("http://127.0.0.1:" + port() + target);
+  }
+
+  /** GETs a target with header name/value pairs; the body as a string. */
+  public HttpResponse<String> get(String target, String... headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(target)).GET();
+    for (int k = 0; k < headers.length; k += 2) {
+      b.header(headers[k], headers[k + 1]);
+    }
+    return send(b.build());
+  }
+
+  /** Sends a request; the body as a string. */
+  public HttpResponse<String> send(HttpRequest request) {
+    try {
+      return client.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Parses a JSON body. */
+  public static JsonNode json(String body) {
+    try {
+      return MAPPER.readTree(body);
+    } catch (IOException e) {
+      throw new UncheckedIOException("not JSON: " + body, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}
