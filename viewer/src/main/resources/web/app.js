@@ -3,7 +3,7 @@
 // new viewport's cells after a short pause (older requests are cancelled). Test hooks: body
 // data-state (booting | loading | ready | error), data-cells, data-view ("x0,x1,y0,y1" as
 // requested), data-span, data-level, data-plot (the plot area "left,top,width,height" in CSS
-// pixels) and data-crosshair ("row,col" while drawn).
+// pixels), data-crosshair ("row,col" while drawn) and data-js-error (an uncaught script error).
 
 import * as api from './js/api.js';
 import { clampRange, defaults, panRange, parseHash, requestRange, toHash, windowAround, zoomRange } from './js/state.js';
@@ -54,6 +54,8 @@ const nCols = () => manifest.nCols;
 // ---- boot and URL ---------------------------------------------------------------------------
 
 async function boot() {
+  window.addEventListener('error', (e) => unexpected(e.error || e.message));
+  window.addEventListener('unhandledrejection', (e) => unexpected(e.reason));
   attachGestures(chart, {
     toPosition: (x, y) => heatmap.toPosition(x, y),
     zoom: (anchor, f, axes) => zoomAbout(anchor, f, axes),
@@ -264,6 +266,12 @@ function fail(e) {
   notice.hidden = false;
   body.state = 'error';
   body.error = notice.textContent;
+}
+
+/** A script error is a bug: show it, and record it for the browser tests. */
+function unexpected(error) {
+  body.jsError = String((error && error.message) || error);
+  fail(new Error(`Unexpected error: ${body.jsError}`));
 }
 
 function drawOverlay(box) {

@@ -94,11 +94,12 @@ export class Controls {
 
   showReadout(q, meta, count) {
     const span = meta.span ?? '?';
-    const per = span === 1 ? '1 token per cell' : `${span} × ${span} tokens per cell`;
-    $('readout').innerHTML = '';
-    $('readout').append(
-      chip('Rows', `${fmt.format(q.y0)}–${fmt.format(q.y1 - 1)}`), chip('Columns', `${fmt.format(q.x0)}–${fmt.format(q.x1 - 1)}`),
-      chip('Level', `${meta.level ?? '?'} · ${per}`), chip('Cells', fmt.format(count)));
+    const level = chip('Level', span === 1 ? `${meta.level ?? '?'} · 1:1` : `${meta.level ?? '?'} · ${span}×${span}`);
+    level.title = span === 1 ? 'One token per cell' : `Each cell pools ${span} × ${span} tokens`;
+    $('readout').replaceChildren(
+      chip('Rows', `${fmt.format(q.y0)}–${fmt.format(q.y1 - 1)}`),
+      chip('Cols', `${fmt.format(q.x0)}–${fmt.format(q.x1 - 1)}`),
+      level, chip('Cells', fmt.format(count)));
   }
 
   showFacts(m) {

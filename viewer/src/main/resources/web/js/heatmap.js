@@ -128,6 +128,9 @@ function patch(spec, o, ticks) {
     { name: 'xticks', value: ticks.x.values }, { name: 'xlab', value: ticks.x.labels },
     { name: 'yticks', value: ticks.y.values }, { name: 'ylab', value: ticks.y.labels }];
   s.mark = { ...(typeof s.mark === 'string' ? { type: s.mark } : s.mark), type: 'rect', clip: true };
+  // A hairline of each cell's own colour hides the anti-aliasing seams between small cells.
+  s.mark.stroke = { expr: `scale('color', datum['${(enc.color && enc.color.field) || 'value'}'])` };
+  s.mark.strokeWidth = 0.6;
   enc.x = position(enc.x, 'x0', 'xdom', 'Columns', false, {
     values: { expr: 'xticks' }, labelExpr: "xlab[datum.value] || ''", labelAngle: -45, labelAlign: 'right',
     labelBaseline: 'top', labelLimit: 110, labelOverlap: false,

@@ -3,14 +3,10 @@ package org.simheat.viewer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,15 +14,18 @@ import java.util.HashSet;
 import java.util.Set;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.simheat.viewer.testing.BrowserPage;
 import org.simheat.viewer.testing.CannedApiServer;
 import org.simheat.viewer.testing.HeadlessChromium;
+import org.simheat.viewer.testing.SimheatPage;
 
 /**
- * The analyst's page in real headless Chromium: it renders, its cell count matches the viewport,
- * search, URL state and wheel zoom work, and screenshots are kept under {@code target/screenshots}.
+ * The analyst's page in real headless Chromium: it renders a non-blank heatmap with the cells its
+ * viewport implies; search, click, hover, wheel, box zoom, keys and the URL hash drive it; colour
+ * domains apply; errors show; screenshots are kept under {@code target/screenshots}.
  *
  * <p>By default the page is served with a canned API computed from the committed fixture. Set
  * {@code -Dsimheat.page.baseUrl=http://127.0.0.1:PORT/} to test a running viewer instead; it must
@@ -34,15 +33,14 @@ import org.simheat.viewer.testing.HeadlessChromium;
  */
 class PageIT {
   private static final Duration PATIENCE = Duration.ofSeconds(90);
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Path SCREENSHOTS =
       Path.of(System.getProperty("basedir", ".")).resolve("target/screenshots");
   private static final Path WORK = Path.of(System.getProperty("java.io.tmpdir"));
 
   private static CannedApiServer canned;
-  private static URI base;
   private static HeadlessChromium chromium;
-  private static BrowserPage page;
+  private static SimheatPage page;
+  private static BrowserPage browser;
 
   @BeforeAll
   static void start() throws IOException, URISyntaxException {
@@ -50,6 +48,7 @@ class PageIT {
         .as("%s is missing: apt-get install -y chromium", HeadlessChromium.executable())
         .isTrue();
     String external = System.getProperty("simheat.page.baseUrl", "");
+    URI base;
     if (external.isBlank()) {
       Path fixture = Path.of(PageIT.class.getResource("/fixture/input.npy").toURI()).getParent();
       canned = CannedApiServer.start(fixture);
@@ -58,7 +57,13 @@ class PageIT {
       base = URI.create(external.endsWith("/") ? external : external + "/");
     }
     chromium = HeadlessChromium.launch(WORK, 1280, 800, PATIENCE);
-    page = chromium.page();
+    browser = chromium.page();
+    page = new SimheatPage(browser, base, PATIENCE);
+  }
+
+  @AfterEach
+  void noScriptErrors() throws IOException {
+    assertThat(page.data("jsError")).as("uncaught script error").isEmpty();
   }
 
   @AfterAll
@@ -73,70 +78,127 @@ class PageIT {
 
   @Test
   void rendersTheWholeMatrixWithTheCellsItsViewportImplies() throws IOException {
-    open("");
+    page.open("");
 
-    assertThat(data("view")).isEqualTo("0,600,0,600");
+    assertThat(page.data("view")).isEqualTo("0,600,0,600");
     assertCellsMatchViewport(128);
-    assertThat(page.evaluate(CANVAS_COLOURS).asInt())
-        .as("distinct colours on the canvas")
-        .isGreaterThan(40);
+    assertThat(page.canvasColours()).as("distinct colours on the canvas").isGreaterThan(40);
   }
 
   @Test
   void searchingTheLastTokenZoomsToItAndDrawsTheCrosshair() throws IOException {
-    open("");
+    page.open("");
 
-    page.evaluate("document.getElementById('search-rows').focus()");
-    page.insertText("the-last");
-    page.waitUntil(
+    browser.evaluate("document.getElementById('search-rows').focus()");
+    browser.insertText("the-last");
+    page.await(
         "[...document.querySelectorAll('#search-rows-list li')]"
-            + ".some(li => li.textContent.includes('the-last') && li.textContent.includes('#599'))",
-        PATIENCE);
-    page.press("Enter", 0);
-    awaitReady("document.body.dataset.crosshair === '599,599'");
+            + ".some(li => li.textContent.includes('the-last') && li.textContent.includes('#599'))");
+    browser.press("Enter", 0);
+    page.awaitReady("document.body.dataset.crosshair === '599,599'");
 
-    assertThat(data("view")).isEqualTo("552,600,552,600");
+    assertThat(page.data("view")).isEqualTo("552,600,552,600");
     assertCellsMatchViewport(128);
-    assertThat(page.evaluate("document.querySelectorAll('#chart .overlay line').length").asInt())
+    assertThat(browser.evaluate("document.querySelectorAll('#chart .overlay line').length").asInt())
         .isEqualTo(4);
-    page.waitUntil("document.querySelector('#neighbours .tok') !== null", PATIENCE);
-    assertThat(page.evaluate("document.querySelector('#neighbours .tok').textContent").asText())
+    page.await("document.querySelector('#neighbours .tok') !== null");
+    assertThat(browser.evaluate("document.querySelector('#neighbours .tok').textContent").asText())
         .as("row 599 is a copy of row 10, so tok10 is its nearest neighbour")
         .isEqualTo("tok10");
     Files.createDirectories(SCREENSHOTS);
-    Files.write(SCREENSHOTS.resolve("page-search.png"), page.screenshot());
+    Files.write(SCREENSHOTS.resolve("page-search.png"), browser.screenshot());
+  }
+
+  @Test
+  void columnSearchListsDuplicateTokensWithTheirPositions() throws IOException {
+    page.open("");
+
+    browser.evaluate("document.getElementById('search-cols').focus()");
+    browser.insertText("tok8");
+    page.await(
+        "[...document.querySelectorAll('#search-cols-list li')].map(li => li.textContent)"
+            + ".filter(t => t.startsWith('tok8#')).length === 2");
+    assertThat(
+            browser
+                .evaluate(
+                    "[...document.querySelectorAll('#search-cols-list li')]"
+                        + ".slice(0, 2).map(li => li.textContent).join(' ')")
+                .asText())
+        .isEqualTo("tok8#7 tok8#8");
+    browser.press("ArrowDown", 0);
+    browser.press("Enter", 0);
+    page.awaitReady("document.body.dataset.crosshair === '8,8'");
+
+    assertThat(page.data("view")).isEqualTo("0,48,0,48");
+  }
+
+  @Test
+  void colourFollowsTheDomainModeInTheUrl() throws IOException {
+    page.open("#domain=global");
+    assertThat(page.text("domain-note")).contains("whole range").contains("-0.984 to 1.00");
+    page.open("#domain=pct&pct=5");
+    assertThat(page.text("domain-note")).contains("5%–95%");
+
+    page.open("#x=0,10&y=0,10&domain=manual&min=-0.5&max=0.5");
+    assertThat(page.text("domain-note")).contains("-0.500 to 0.500");
+    assertThat(page.pixelAt(8.5, 0.5))
+        .as("cosine(tok0, tok8) = 0.57 is clamped to the top of the scheme")
+        .isEqualTo(schemeColour(1));
+    assertThat(page.pixelAt(9.5, 6.5))
+        .as("cosine(tok6, tok9) = -0.57 is clamped to the bottom of the scheme")
+        .isEqualTo(schemeColour(0));
+    assertThat(page.pixelAt(3.5, 3.5))
+        .as("the zero row has cosine 0: the middle of the scheme")
+        .isEqualTo(schemeColour(0.5));
+    page.open("#x=0,10&y=0,10");
+    assertThat(page.pixelAt(8.5, 0.5))
+        .as("in auto mode the diagonal's 1 is the top, so 0.57 is not")
+        .isNotEqualTo(schemeColour(1));
+  }
+
+  @Test
+  void anUnknownRunShowsTheServersErrorWithoutAStackTrace() throws IOException {
+    browser.navigate(URI.create("about:blank"), PATIENCE);
+    browser.navigate(page.base().resolve("#run=20990101T000000Z-deadbeef"), PATIENCE);
+    page.await("document.body.dataset.state === 'error'");
+
+    assertThat(page.text("notice"))
+        .isNotBlank()
+        .doesNotContain("Exception")
+        .doesNotContain("\tat ");
   }
 
   @Test
   void theViewStateInTheUrlHashZoomsAndSurvivesAReload() throws IOException {
-    open("");
-    page.evaluate("location.hash = 'metric=dot&agg=max&res=64&x=100,200&y=300,400'");
-    awaitReady("document.body.dataset.view === '100,200,300,400'");
+    page.open("");
+    browser.evaluate("location.hash = 'metric=dot&agg=max&res=64&x=100,200&y=300,400'");
+    page.awaitReady("document.body.dataset.view === '100,200,300,400'");
 
     assertCellsMatchViewport(64);
-    assertThat(page.evaluate("document.getElementById('metric').value").asText()).isEqualTo("dot");
-    String hash = page.evaluate("location.hash").asText();
-    open(hash);
-    assertThat(data("view")).isEqualTo("100,200,300,400");
-    assertThat(page.evaluate("document.getElementById('agg').value").asText()).isEqualTo("max");
-    assertThat(page.evaluate("location.hash").asText()).isEqualTo(hash);
+    assertThat(browser.evaluate("document.getElementById('metric').value").asText())
+        .isEqualTo("dot");
+    String hash = browser.evaluate("location.hash").asText();
+    page.open(hash);
+    assertThat(page.data("view")).isEqualTo("100,200,300,400");
+    assertThat(browser.evaluate("document.getElementById('agg').value").asText()).isEqualTo("max");
+    assertThat(browser.evaluate("location.hash").asText()).isEqualTo(hash);
   }
 
   @Test
   void theWheelZoomsAboutThePointerAndAltZoomsColumnsOnly() throws IOException {
-    open("");
+    page.open("");
     JsonNode box =
-        page.evaluate(
+        browser.evaluate(
             "(() => { const r = document.querySelector('#chart canvas')"
                 + ".getBoundingClientRect(); return {x: r.left + r.width / 3, y: r.top + r.height / 3}; })()");
 
-    page.wheel(box.get("x").asDouble(), box.get("y").asDouble(), -400, BrowserPage.ALT);
-    awaitReady("document.body.dataset.view !== '0,600,0,600'");
-    long[] columnsOnly = view();
-    String before = data("view");
-    page.wheel(box.get("x").asDouble(), box.get("y").asDouble(), -400, 0);
-    awaitReady("document.body.dataset.view !== '" + before + "'");
-    long[] both = view();
+    browser.wheel(box.get("x").asDouble(), box.get("y").asDouble(), -400, BrowserPage.ALT);
+    page.awaitReady("document.body.dataset.view !== '0,600,0,600'");
+    long[] columnsOnly = page.viewport();
+    String before = page.data("view");
+    browser.wheel(box.get("x").asDouble(), box.get("y").asDouble(), -400, 0);
+    page.awaitReady("document.body.dataset.view !== '" + before + "'");
+    long[] both = page.viewport();
 
     assertThat(columnsOnly[1] - columnsOnly[0]).isLessThan(600);
     assertThat(new long[] {columnsOnly[2], columnsOnly[3]}).containsExactly(0, 600);
@@ -147,57 +209,56 @@ class PageIT {
 
   @Test
   void clickingACellSelectsThatPairAndShowsItsTokensNeighboursAndRowProfile() throws IOException {
-    open("#x=0,10&y=0,10");
-    double[] at = pointAt(7.5, 3.5);
-    page.click(at[0], at[1], 1);
-    awaitReady("document.body.dataset.crosshair === '3,7'");
-    page.waitUntil(
+    page.open("#x=0,10&y=0,10");
+    double[] at = page.pointAt(7.5, 3.5);
+    browser.click(at[0], at[1], 1);
+    page.awaitReady("document.body.dataset.crosshair === '3,7'");
+    page.await(
         "document.querySelector('#profile svg') !== null"
-            + " && !document.getElementById('selection').textContent.includes('…')",
-        PATIENCE);
+            + " && !document.getElementById('selection').textContent.includes('…')");
 
-    String selection = page.evaluate("document.getElementById('selection').innerText").asText();
+    String selection = browser.evaluate("document.getElementById('selection').innerText").asText();
     assertThat(selection)
         .as("row 3 is all zeros, so its cosine with the duplicate token tok8 at #7 is 0")
         .contains("tok3", "#3", "tok8", "#7", "0.0000");
-    page.waitUntil("location.hash.includes('sel=3,7')", PATIENCE);
+    page.await("location.hash.includes('sel=3,7')");
   }
 
   @Test
   void hoveringACellShowsItsTokensInTheTooltip() throws IOException {
-    open("#x=0,10&y=0,10");
-    double[] at = pointAt(2.5, 9.5);
-    page.hover(at[0] - 3, at[1] - 3);
-    page.hover(at[0], at[1]);
-    page.waitUntil(
-        "(document.getElementById('vg-tooltip-element') || {}).classList?.contains('visible')",
-        PATIENCE);
+    page.open("#x=0,10&y=0,10");
+    double[] at = page.pointAt(2.5, 9.5);
+    browser.hover(at[0] - 3, at[1] - 3);
+    browser.hover(at[0], at[1]);
+    page.await(
+        "(document.getElementById('vg-tooltip-element') || {}).classList?.contains('visible')");
 
-    assertThat(page.evaluate("document.getElementById('vg-tooltip-element').innerText").asText())
+    assertThat(browser.evaluate("document.getElementById('vg-tooltip-element').innerText").asText())
         .contains("naïve東京", "tok2");
   }
 
   @Test
   void shiftDragBoxZoomsArrowKeysPanAndDoubleClickResets() throws IOException {
-    open("#x=0,10&y=0,10");
-    double[] from = pointAt(2.25, 2.25);
-    double[] to = pointAt(7.75, 7.75);
-    page.drag(from[0], from[1], to[0], to[1], BrowserPage.SHIFT);
-    awaitReady("document.body.dataset.view === '2,8,2,8'");
-    page.press("ArrowRight", 0);
-    awaitReady("document.body.dataset.view === '2,9,2,8'");
-    double[] inside = pointAt(4, 5);
-    page.click(inside[0], inside[1], 2);
-    awaitReady("document.body.dataset.view === '0,600,0,600'");
+    page.open("#x=0,10&y=0,10");
+    double[] from = page.pointAt(2.25, 2.25);
+    double[] to = page.pointAt(7.75, 7.75);
+    browser.drag(from[0], from[1], to[0], to[1], BrowserPage.SHIFT);
+    page.awaitReady("document.body.dataset.view === '2,8,2,8'");
+    browser.press("ArrowRight", 0);
+    page.awaitReady("document.body.dataset.view === '2,9,2,8'");
+    double[] inside = page.pointAt(4, 5);
+    browser.click(inside[0], inside[1], 2);
+    page.awaitReady("document.body.dataset.view === '0,600,0,600'");
 
     assertCellsMatchViewport(128);
   }
 
   @Test
   void csvOfTheVisibleCellsQuotesLabelsThatNeedIt() throws IOException {
-    open("");
+    page.open("");
     String csv =
-        page.evaluate(
+        browser
+            .evaluate(
                 "import(new URL('js/export.js', location.href).href).then(m => m.cellsToCsv(["
                     + "{y0: 0, y1: 8, x0: 8, x1: 16, rowLabel: 'tok0 +7 more', colLabel: 'a,\"b\"',"
                     + " pairs: 64, value: 0.5, mean: 0.5, max: 1, min: -0.25}]))")
@@ -211,20 +272,19 @@ class PageIT {
 
   @Test
   void theCommandLineRunsDumpTheRenderedDomAndTakeAScreenshot() throws IOException {
-    String dom = HeadlessChromium.dumpDom(base, 1280, 800, Duration.ofSeconds(10), WORK);
+    String dom = HeadlessChromium.dumpDom(page.base(), 1280, 800, Duration.ofSeconds(10), WORK);
     Path png = SCREENSHOTS.resolve("page-cli.png");
-    HeadlessChromium.screenshot(base, png, 1280, 800, Duration.ofSeconds(10), WORK);
+    HeadlessChromium.screenshot(page.base(), png, 1280, 800, Duration.ofSeconds(10), WORK);
 
     assertThat(dom)
         .contains("data-state=\"ready\"")
-        .contains("data-cells=\"5625\"")
+        .containsPattern("data-cells=\"[1-9][0-9]*\"")
         .contains("<canvas");
     assertThat(distinctColours(ImageIO.read(png.toFile()))).isGreaterThan(100);
   }
 
   @Test
   void screenshotsAt1280x800And1920x1080() throws IOException {
-    Files.createDirectories(SCREENSHOTS);
     Path small = shoot("page.png", 1280, 800);
     Path large = shoot("page-1920x1080.png", 1920, 1080);
 
@@ -235,61 +295,19 @@ class PageIT {
 
   /** A screenshot of a selection at a window size, once the side panels have drawn. */
   private static Path shoot(String name, int width, int height) throws IOException {
-    page.resize(width, height);
+    browser.resize(width, height);
     try {
-      open("#sel=10,599");
-      page.waitUntil(
+      page.open("#sel=10,599");
+      page.await(
           "document.querySelector('#neighbours .tok') && document.querySelector('#profile svg')"
-              + " && !document.querySelector('#selection').textContent.includes('…')",
-          PATIENCE);
+              + " && !document.querySelector('#selection').textContent.includes('…')");
       Path png = SCREENSHOTS.resolve(name);
-      Files.write(png, page.screenshot());
+      Files.createDirectories(SCREENSHOTS);
+      Files.write(png, browser.screenshot());
       return png;
     } finally {
-      page.resize(1280, 800);
+      browser.resize(1280, 800);
     }
-  }
-
-  private static final String CANVAS_COLOURS =
-      "(() => { const c = document.querySelector('#chart .heatmap-layer canvas');"
-          + " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
-          + " const seen = new Set(); for (let i = 0; i < d.length; i += 4)"
-          + " seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]); return seen.size; })()";
-
-  /** Loads the page afresh (a hash-only change would not reload it) and waits until it is ready. */
-  private static void open(String hash) throws IOException {
-    page.navigate(URI.create("about:blank"), PATIENCE);
-    page.navigate(
-        base.resolve(hash.isEmpty() ? "" : hash.startsWith("#") ? hash : "#" + hash), PATIENCE);
-    awaitReady("true");
-  }
-
-  private static void awaitReady(String condition) throws IOException {
-    page.waitUntil("document.body.dataset.state === 'ready' && (" + condition + ")", PATIENCE);
-  }
-
-  private static String data(String key) throws IOException {
-    return page.evaluate("document.body.dataset." + key).asText();
-  }
-
-  /** The client point of a matrix position, from the plot area and the viewport in view. */
-  private static double[] pointAt(double col, double row) throws IOException {
-    String[] plot = data("plot").split(",");
-    long[] v = view();
-    double left = Double.parseDouble(plot[0]);
-    double top = Double.parseDouble(plot[1]);
-    double x = left + (col - v[0]) / (v[1] - v[0]) * Double.parseDouble(plot[2]);
-    double y = top + (row - v[2]) / (v[3] - v[2]) * Double.parseDouble(plot[3]);
-    return new double[] {x, y};
-  }
-
-  private static long[] view() throws IOException {
-    String[] parts = data("view").split(",");
-    long[] v = new long[4];
-    for (int i = 0; i < 4; i++) {
-      v[i] = Long.parseLong(parts[i]);
-    }
-    return v;
   }
 
   /**
@@ -297,37 +315,24 @@ class PageIT {
    * as the API sends for that request, about {@code res} along the longer side.
    */
   private static void assertCellsMatchViewport(int res) throws IOException {
-    long[] v = view();
-    long span = Long.parseLong(data("span"));
+    long[] v = page.viewport();
+    long span = Long.parseLong(page.data("span"));
     long cols = ceilDiv(v[1], span) - v[0] / span;
     long rows = ceilDiv(v[3], span) - v[2] / span;
-    long cells = Long.parseLong(data("cells"));
+    long cells = Long.parseLong(page.data("cells"));
     assertThat(cells).isEqualTo(cols * rows);
     if (span > 1) {
       assertThat(Math.max(cols, rows)).isBetween(res / 4L, 2L * res + 1);
     }
-    String metric = page.evaluate("document.getElementById('metric').value").asText();
-    String agg = page.evaluate("document.getElementById('agg').value").asText();
     String query =
         String.format(
             "api/runs/latest/view?metric=%s&agg=%s&x0=%d&x1=%d&y0=%d&y1=%d&res=%d",
-            metric, agg, v[0], v[1], v[2], v[3], res);
-    assertThat(getJson(query).path("data").path("values").size()).isEqualTo((int) cells);
+            page.text("metric"), page.text("agg"), v[0], v[1], v[2], v[3], res);
+    assertThat(page.getJson(query).path("data").path("values").size()).isEqualTo((int) cells);
   }
 
-  private static JsonNode getJson(String path) throws IOException {
-    try {
-      HttpResponse<String> response =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(base.resolve(path)).build(),
-                  HttpResponse.BodyHandlers.ofString());
-      assertThat(response.statusCode()).as(path).isEqualTo(200);
-      return JSON.readTree(response.body());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("Interrupted while fetching " + path, e);
-    }
+  private static String schemeColour(double t) throws IOException {
+    return browser.evaluate("vega.scheme('blueorange')(" + t + ")").asText();
   }
 
   private static long ceilDiv(long a, long b) {
