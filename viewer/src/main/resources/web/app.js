@@ -40,7 +40,7 @@ let selectionRequest = null;
 let margins = { width: 280, height: 170 };
 
 const controls = new Controls({
-  runChanged: (run) => applyState({ ...defaults(), run }),
+  runChanged: (run) => applyState({ ...defaults(), run }).catch(fail),
   viewChanged: (patch) => { Object.assign(state, patch); writeHash(); reload(0); refreshSelection(); },
   colourChanged: (patch) => { Object.assign(state, patch); writeHash(); draw(); },
   zoom: (f) => zoomCentre(f, 'xy'),
@@ -233,7 +233,7 @@ async function draw(refit = false) {
 
 function plotSize() {
   const ratio = Math.min(2, Math.max(0.5, nCols() / nRows()));
-  const w = Math.min(chart.clientWidth - margins.width - 24, (chart.clientHeight - margins.height - 24) * ratio);
+  const w = Math.min(chart.clientWidth - margins.width - 40, (chart.clientHeight - margins.height - 40) * ratio);
   return { width: Math.max(160, Math.floor(w)), height: Math.max(160, Math.floor(w / ratio)) };
 }
 
@@ -324,14 +324,15 @@ async function refreshSelection() {
   const controller = new AbortController();
   selectionRequest = controller;
   const k = Math.min(20, (manifest.neighbors && manifest.neighbors.k) || 10);
-  const pair = { metric: state.metric, agg: 'mean', x0: s.col, x1: s.col + 1, y0: s.row, y1: s.row + 1, res: 1 };
+  const pair = { metric: state.metric, agg: state.agg, x0: s.col, x1: s.col + 1, y0: s.row, y1: s.row + 1, res: 32 };
   const [one, near] = await Promise.allSettled([
     api.view(state.run, pair, controller.signal),
     api.neighbors(state.run, state.metric, s.row, k, controller.signal),
   ]);
   if (controller !== selectionRequest) return;
   const cell = one.status === 'fulfilled' ? one.value.data.values[0] : null;
-  inspector.showSelection(s, cell && { rowToken: cell.rowLabel, colToken: cell.colLabel, value: cell.value }, state);
+  const missing = { rowToken: '—', colToken: '—', value: NaN };
+  inspector.showSelection(s, cell ? { rowToken: cell.rowLabel, colToken: cell.colLabel, value: cell.value } : missing, state);
   inspector.showNeighbours(near.status === 'fulfilled' ? near.value : null,
     near.status === 'rejected' && !api.isAbort(near.reason) ? near.reason.message : null);
 }

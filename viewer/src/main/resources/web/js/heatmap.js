@@ -140,9 +140,14 @@ function patch(spec, o, ticks) {
   });
   enc.color = colour(enc.color, o);
   if (!enc.tooltip) {
+    s.transform = [...(s.transform || []),
+      { calculate: "datum.y0 + '–' + (datum.y1 - 1)", as: 'rowRange' },
+      { calculate: "datum.x0 + '–' + (datum.x1 - 1)", as: 'colRange' }];
     enc.tooltip = [
-      { field: 'rowLabel', title: 'rows' }, { field: 'colLabel', title: 'columns' },
-      { field: 'value', type: 'quantitative', format: '.4f' }, { field: 'pairs', type: 'quantitative' }];
+      { field: 'rowLabel', title: 'rows' }, { field: 'rowRange', title: 'row positions' },
+      { field: 'colLabel', title: 'columns' }, { field: 'colRange', title: 'column positions' },
+      { field: 'pairs', type: 'quantitative', title: 'pairs' },
+      ...['mean', 'max', 'min'].map((f) => ({ field: f, type: 'quantitative', format: '.4f' }))];
   }
   return s;
 }
@@ -183,15 +188,14 @@ function binsOf(cells, lo, hi, label) {
 
 /**
  * Tick positions (bin centres inside the domain) and their labels: every bin when they fit, else
- * at most max of them spread evenly from the first bin to the last, so the edges stay labelled.
+ * every step-th bin with the last one in place of the final step, so both edges stay labelled.
  */
 function ticksFor(bins, dom, max) {
   const inside = bins.filter((b) => (b.a + b.b) / 2 >= dom[0] && (b.a + b.b) / 2 <= dom[1]);
-  const count = Math.min(inside.length, Math.max(2, Math.floor(max)));
-  const picked = new Set();
-  for (let j = 0; j < count; j++) {
-    picked.add(count === 1 ? 0 : Math.round((j * (inside.length - 1)) / (count - 1)));
-  }
+  const step = Math.max(1, Math.ceil(inside.length / Math.max(2, Math.floor(max))));
+  const picked = [];
+  for (let i = 0; i < inside.length; i += step) picked.push(i);
+  if (picked.length) picked[picked.length - 1] = inside.length - 1;
   const values = [];
   const labels = {};
   for (const i of picked) {

@@ -32,7 +32,8 @@ export class Inspector {
     for (const [name, token, pos] of rows) {
       dl.append(term(name), desc(token, `#${pos}`));
     }
-    dl.append(term(meta.metric || 'value'), desc(pair && Number.isFinite(pair.value) ? pair.value.toFixed(4) : '…', 'this pair'));
+    const value = !pair ? '…' : Number.isFinite(pair.value) ? pair.value.toFixed(4) : '—';
+    dl.append(term(meta.metric || 'value'), desc(value, 'this pair'));
     this.selection.replaceChildren(dl);
   }
 
@@ -100,7 +101,7 @@ export class Inspector {
     if (!sel || sel.row === null) {
       heading(this.profileTitle, 'Row profile', null, '');
     } else {
-      heading(this.profileTitle, 'Row profile · ', this.pair ? this.pair.rowToken : `#${sel.row}`, '');
+      heading(this.profileTitle, 'Row profile · ', this.pair && this.pair.rowToken !== '—' ? this.pair.rowToken : `#${sel.row}`, '');
     }
   }
 }

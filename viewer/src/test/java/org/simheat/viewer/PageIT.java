@@ -83,6 +83,14 @@ class PageIT {
     assertThat(page.data("view")).isEqualTo("0,600,0,600");
     assertCellsMatchViewport(128);
     assertThat(page.canvasColours()).as("distinct colours on the canvas").isGreaterThan(40);
+    assertThat(
+            browser
+                .evaluate(
+                    "[...document.querySelectorAll('#chart .vega-actions a')]"
+                        + ".map(a => a.textContent).join('|')")
+                .asText())
+        .as("vega-embed's export actions")
+        .contains("SVG", "PNG");
   }
 
   @Test
