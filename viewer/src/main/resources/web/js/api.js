@@ -1,0 +1,52 @@
+// The viewer's JSON API (DESIGN.md), as promises. URLs are relative so the page also works behind a
+// path prefix. Every call takes an optional AbortSignal; failures reject with an ApiError carrying
+// the server's {"error": …} message.
+
+export class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+async function getJson(path, params = {}, signal = undefined) {
+  const query = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== null && v !== undefined) query.set(k, v);
+  }
+  const qs = query.toString();
+  const response = await fetch(qs ? `${path}?${qs}` : path, { signal, headers: { Accept: 'application/json' } });
+  const text = await response.text();
+  let body = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch (e) {
+    throw new ApiError(response.status, `The server sent something that is not JSON (HTTP ${response.status})`);
+  }
+  if (!response.ok) {
+    throw new ApiError(response.status, (body && body.error) || `HTTP ${response.status}`);
+  }
+  return body;
+}
+
+const run = (id) => `api/runs/${encodeURIComponent(id)}`;
+
+/** The committed runs, newest first. */
+export const runs = (signal) => getJson('api/runs', {}, signal);
+
+/** A run's manifest.json. */
+export const manifest = (id, signal) => getJson(`${run(id)}/manifest`, {}, signal);
+
+/** A Vega-Lite spec with the viewport's cells inline. */
+export const view = (id, query, signal) => getJson(`${run(id)}/view`, query, signal);
+
+/** Tokens matching q on one axis ('rows' or 'cols'). */
+export const tokens = (id, q, limit, axis, signal) =>
+  getJson(`${run(id)}/tokens`, { q, limit, axis }, signal);
+
+/** The top-k neighbours of a position. */
+export const neighbors = (id, metric, position, k, signal) =>
+  getJson(`${run(id)}/neighbors/${encodeURIComponent(metric)}/${position}`, { k }, signal);
+
+/** Whether an error is only the cancellation of a request that a newer one replaced. */
+export const isAbort = (e) => e && e.name === 'AbortError';

@@ -1,0 +1,169 @@
+// The settings panel, the run picker, the bar above the chart and the help overlay: fills them
+// from the state and the run's manifest, and reports the analyst's changes as state patches.
+
+import { RES_CHOICES } from './state.js';
+import { DIVERGING, SEQUENTIAL, defaultScheme } from './colour.js';
+
+const $ = (id) => document.getElementById(id);
+const fmt = new Intl.NumberFormat('en-US');
+
+export class Controls {
+  /** cb: runChanged(run), viewChanged(patch), colourChanged(patch), zoom(f), reset(), csv(). */
+  constructor(cb) {
+    this.state = null;
+    $('run').addEventListener('change', (e) => cb.runChanged(e.target.value));
+    $('metric').addEventListener('change', (e) => cb.viewChanged({ metric: e.target.value }));
+    $('agg').addEventListener('change', (e) => cb.viewChanged({ agg: e.target.value }));
+    $('res').addEventListener('input', (e) => { $('res-out').value = RES_CHOICES[e.target.value]; });
+    $('res').addEventListener('change', (e) => cb.viewChanged({ res: RES_CHOICES[e.target.value] }));
+    $('mask').addEventListener('change', (e) => cb.viewChanged({ mask: e.target.checked }));
+    $('scheme').addEventListener('change', (e) => {
+      cb.colourChanged({ scheme: e.target.value === defaultScheme(this.state.metric) ? '' : e.target.value });
+    });
+    $('reverse').addEventListener('change', (e) => cb.colourChanged({ reverse: e.target.checked }));
+    $('domain').addEventListener('change', (e) => {
+      const patch = { domain: e.target.value };
+      if (patch.domain === 'manual' && this.colour) {
+        [patch.dmin, patch.dmax] = this.colour.domain.map((v) => Number(v.toPrecision(4)));
+      }
+      cb.colourChanged(patch);
+      this.showDomainFields(patch);
+    });
+    const manual = () => cb.colourChanged({ dmin: num($('dmin').value), dmax: num($('dmax').value) });
+    $('dmin').addEventListener('change', manual);
+    $('dmax').addEventListener('change', manual);
+    let pctTimer = null;
+    $('pct').addEventListener('input', (e) => {
+      $('pct-out').value = `${e.target.value}%`;
+      clearTimeout(pctTimer);
+      pctTimer = setTimeout(() => cb.colourChanged({ pct: Number(e.target.value) }), 60);
+    });
+    $('zoom-in').addEventListener('click', () => cb.zoom(1 / 1.5));
+    $('zoom-out').addEventListener('click', () => cb.zoom(1.5));
+    $('reset').addEventListener('click', () => cb.reset());
+    $('csv').addEventListener('click', () => cb.csv());
+    $('help-open').addEventListener('click', () => this.openHelp());
+    $('help-close').addEventListener('click', () => this.closeHelp());
+    $('help').addEventListener('click', (e) => { if (e.target.id === 'help') this.closeHelp(); });
+  }
+
+  /** Fills every control from the state and the run's manifest. */
+  show(state, manifest, runs) {
+    this.state = state;
+    options($('run'), runs.map((r) => [r.runId, `${r.runId}${r.latest ? '  · latest' : ''}`]), manifest.runId);
+    $('run').title = (runs.find((r) => r.runId === manifest.runId) || {}).source || '';
+    options($('metric'), manifest.metrics.map((m) => [m, m]), state.metric);
+    options($('agg'), manifest.aggregations.map((a) => [a, a]), state.agg);
+    $('res').value = Math.max(0, RES_CHOICES.indexOf(state.res));
+    $('res-out').value = state.res;
+    $('mask').checked = state.mask;
+    this.showScheme(state);
+    $('reverse').checked = state.reverse;
+    $('domain').value = state.domain;
+    $('dmin').value = state.dmin ?? '';
+    $('dmax').value = state.dmax ?? '';
+    $('pct').value = state.pct;
+    $('pct-out').value = `${state.pct}%`;
+    this.showDomainFields(state);
+    this.showFacts(manifest);
+  }
+
+  showScheme(state) {
+    const select = $('scheme');
+    const current = state.scheme || defaultScheme(state.metric);
+    select.replaceChildren(group('Diverging', DIVERGING), group('Sequential', SEQUENTIAL));
+    select.value = current;
+  }
+
+  showDomainFields(s) {
+    $('manual-fields').hidden = s.domain !== 'manual';
+    $('pct-field').hidden = s.domain !== 'pct';
+    if (s.domain === 'manual' && s.dmin !== undefined) {
+      $('dmin').value = s.dmin ?? '';
+      $('dmax').value = s.dmax ?? '';
+    }
+  }
+
+  /** After a render: the colour note, and the mask toggle only where the server supports it. */
+  showColour(colour, meta) {
+    this.colour = colour;
+    this.showScheme(this.state);
+    $('domain-note').textContent = `${colour.note} ${fmtValue(colour.domain[0])} to ${fmtValue(colour.domain[1])}.`;
+    $('mask-field').hidden = !('mask' in meta);
+  }
+
+  showReadout(q, meta, count) {
+    const span = meta.span ?? '?';
+    const level = chip('Level', span === 1 ? `${meta.level ?? '?'} · 1:1` : `${meta.level ?? '?'} · ${span}×${span}`);
+    level.title = span === 1 ? 'One token per cell' : `Each cell pools ${span} × ${span} tokens`;
+    $('readout').replaceChildren(
+      chip('Rows', `${fmt.format(q.y0)}–${fmt.format(q.y1 - 1)}`),
+      chip('Cols', `${fmt.format(q.x0)}–${fmt.format(q.x1 - 1)}`),
+      level, chip('Cells', fmt.format(count)));
+  }
+
+  showFacts(m) {
+    const facts = [
+      ['Matrix', `${fmt.format(m.n)} × ${fmt.format(m.nCols)}${m.symmetric ? ' (symmetric)' : ''}`],
+      ['Dimension', fmt.format(m.dim)],
+      ['Levels', `0–${m.maxZoom}, stored 0–${m.storedZoom}`],
+      ['Order', m.order ? m.order.kind : 'input'],
+      ['Neighbours', m.neighbors ? `top ${m.neighbors.k}` : '—'],
+      ['Created', m.createdAt ? m.createdAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC') : '—'],
+    ];
+    $('run-facts').replaceChildren(...facts.flatMap(([k, v]) => [el('dt', k), el('dd', v)]));
+  }
+
+  openHelp() {
+    $('help').hidden = false;
+    $('help-close').focus();
+  }
+
+  /** Closes the help; returns whether it was open. */
+  closeHelp() {
+    const open = !$('help').hidden;
+    $('help').hidden = true;
+    return open;
+  }
+}
+
+function options(select, pairs, value) {
+  select.replaceChildren(...pairs.map(([v, label]) => {
+    const o = el('option', label);
+    o.value = v;
+    return o;
+  }));
+  select.value = value;
+}
+
+function group(label, names) {
+  const g = document.createElement('optgroup');
+  g.label = label;
+  for (const n of names) {
+    const o = el('option', n);
+    o.value = n;
+    g.append(o);
+  }
+  return g;
+}
+
+function chip(label, value) {
+  const s = el('span', '');
+  s.className = 'chip';
+  s.append(el('b', label), ` ${value}`);
+  return s;
+}
+
+function el(tag, text) {
+  const e = document.createElement(tag);
+  e.textContent = text;
+  return e;
+}
+
+function num(text) {
+  return text === '' || !Number.isFinite(Number(text)) ? null : Number(text);
+}
+
+function fmtValue(v) {
+  return Math.abs(v) >= 100 || v === 0 ? String(Math.round(v * 100) / 100) : v.toPrecision(3);
+}

@@ -1,0 +1,110 @@
+// The view state and its URL form. Everything the analyst sees (run, metric, pooling, viewport,
+// resolution, colour settings, selection) is one plain object kept in the location hash, so a
+// reload or a shared link restores the same view. Viewport ranges are half-open matrix positions
+// and may be fractional while zooming; requests round them outwards.
+
+export const RES_CHOICES = [32, 48, 64, 96, 128, 192, 256, 384, 512];
+export const DEFAULT_RES = 128;
+export const DOMAIN_MODES = ['auto', 'global', 'manual', 'pct'];
+const MIN_WINDOW = 4;
+
+/** A fresh state: nothing chosen yet; the run's manifest fills in the rest. */
+export function defaults() {
+  return {
+    run: null, metric: null, agg: 'mean', res: DEFAULT_RES,
+    x: null, y: null,
+    scheme: '', reverse: false, domain: 'auto', dmin: null, dmax: null, pct: 2,
+    mask: false, row: null, col: null,
+  };
+}
+
+/** Parses a location hash (with or without '#') into a state; unknown or bad keys are ignored. */
+export function parseHash(hash) {
+  const p = new URLSearchParams(hash.replace(/^#/, ''));
+  const s = defaults();
+  s.run = p.get('run') || null;
+  s.metric = p.get('metric') || null;
+  s.agg = p.get('agg') || s.agg;
+  s.res = RES_CHOICES.includes(Number(p.get('res'))) ? Number(p.get('res')) : s.res;
+  s.x = range(p.get('x'));
+  s.y = range(p.get('y'));
+  s.scheme = p.get('scheme') || '';
+  s.reverse = p.get('rev') === '1';
+  s.domain = DOMAIN_MODES.includes(p.get('domain')) ? p.get('domain') : s.domain;
+  s.dmin = number(p.get('min'));
+  s.dmax = number(p.get('max'));
+  s.pct = number(p.get('pct')) ?? s.pct;
+  s.mask = p.get('mask') === '1';
+  const sel = range(p.get('sel'), true);
+  if (sel) [s.row, s.col] = sel.map(Math.round);
+  return s;
+}
+
+/** The hash of a state: the inverse of parseHash, omitting what is at its default. */
+export function toHash(s) {
+  const p = new URLSearchParams();
+  const put = (k, v) => { if (v !== null && v !== undefined && v !== '') p.set(k, v); };
+  put('run', s.run);
+  put('metric', s.metric);
+  put('agg', s.agg);
+  put('res', s.res);
+  if (s.x) put('x', s.x.map(fmt).join(','));
+  if (s.y) put('y', s.y.map(fmt).join(','));
+  put('scheme', s.scheme);
+  if (s.reverse) put('rev', '1');
+  if (s.domain !== 'auto') put('domain', s.domain);
+  if (s.domain === 'manual') { put('min', s.dmin); put('max', s.dmax); }
+  if (s.domain === 'pct') put('pct', s.pct);
+  if (s.mask) put('mask', '1');
+  if (s.row !== null && s.col !== null) put('sel', `${s.row},${s.col}`);
+  return '#' + p.toString().replaceAll('%2C', ',');
+}
+
+function range(text, allowEqual = false) {
+  if (!text) return null;
+  const v = text.split(',').map(Number);
+  if (v.length !== 2 || !v.every(Number.isFinite) || (allowEqual ? false : v[0] >= v[1])) return null;
+  return v;
+}
+
+function number(text) {
+  if (text === null || text === '') return null;
+  const v = Number(text);
+  return Number.isFinite(v) ? v : null;
+}
+
+function fmt(v) {
+  return String(Math.round(v * 100) / 100);
+}
+
+/** Keeps [a, b) inside [0, extent) with a size between the minimum window and the extent. */
+export function clampRange([a, b], extent) {
+  const min = Math.min(MIN_WINDOW, extent);
+  const size = Math.min(Math.max(b - a, min), extent);
+  const start = size === b - a ? a : (a + b - size) / 2;
+  const lo = Math.min(Math.max(start, 0), extent - size);
+  return [lo, lo + size];
+}
+
+/** Scales [a, b) by factor f about the anchor position, then clamps. */
+export function zoomRange([a, b], anchor, f, extent) {
+  return clampRange([anchor + (a - anchor) * f, anchor + (b - anchor) * f], extent);
+}
+
+/** Moves [a, b) by delta positions, then clamps. */
+export function panRange([a, b], delta, extent) {
+  return clampRange([a + delta, b + delta], extent);
+}
+
+/** A window of the given size centred on the token at a position. */
+export function windowAround(position, size, extent) {
+  const s = Math.min(size, extent);
+  return clampRange([position + 0.5 - s / 2, position + 0.5 + s / 2], extent);
+}
+
+/** The integer range a request asks for: [a, b) rounded outwards and kept inside [0, extent]. */
+export function requestRange([a, b], extent) {
+  const lo = Math.max(0, Math.floor(a + 1e-9));
+  const hi = Math.min(extent, Math.max(lo + 1, Math.ceil(b - 1e-9)));
+  return [lo, hi];
+}
