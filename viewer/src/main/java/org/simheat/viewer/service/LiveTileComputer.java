@@ -37,6 +37,16 @@ final class LiveTileComputer {
     this.permits = new Semaphore(Math.max(1, threads));
   }
 
+  /** The multiply-adds (pairs × d) that tile (z, i, j) takes to compute live. */
+  static double multiplyAdds(OpenRun run, int z, long i, long j) {
+    TileGeometry g = run.geometry();
+    long s = g.span(z);
+    long t = g.tileSize();
+    long rows = Math.min((i * t + g.rowsInTile(z, i)) * s, g.rows()) - i * t * s;
+    long cols = Math.min((j * t + g.colsInTile(z, j)) * s, g.cols()) - j * t * s;
+    return (double) rows * cols * run.manifest().dim();
+  }
+
   /**
    * Computes tile (z, i, j) of a symmetric run at any level (callers check the level and tile).
    *

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.simheat.format.Aggregation;
 import org.simheat.format.Manifest;
@@ -41,6 +42,7 @@ public final class RunService implements ViewerService {
   private final TileCache cache;
   private final TileSource tiles;
   private final ViewportPooler pooler;
+  private final long maxTileMultiplyAdds;
 
   /** A service over {@code dataDir} with {@link ViewerOptions#defaults()}. */
   public RunService(Path dataDir) {
@@ -58,7 +60,8 @@ public final class RunService implements ViewerService {
             options.rescanMillis(),
             cache::forget);
     this.tiles = new TileSource(cache, new LiveTileComputer(options.liveThreads()));
-    this.pooler = new ViewportPooler(tiles, options.maxLivePairs());
+    this.pooler = new ViewportPooler(tiles, options.maxViewMultiplyAdds());
+    this.maxTileMultiplyAdds = options.maxTileMultiplyAdds();
     LOG.info("Live tiles multiply with {}", DenseProduct.describe());
   }
 
@@ -81,7 +84,7 @@ public final class RunService implements ViewerService {
           Metric m = RequestChecks.metric(r, metric);
           RequestChecks.level(r, z);
           RequestChecks.tile(r, z, i, j);
-          checkComputable(r, z);
+          checkComputable(r, z, i, j);
           TileData t = tiles.tile(r, m, z, i, j);
           TileGeometry g = r.geometry();
           long size = g.tileSize();
@@ -185,16 +188,43 @@ public final class RunService implements ViewerService {
     return new NeighborList(p, tokens.get(p), m.id(), List.copyOf(out));
   }
 
-  private static void checkComputable(OpenRun r, int z) {
-    if (z > r.manifest().storedZoom() && !r.manifest().symmetric()) {
-      throw ApiException.notFound(
-          "level "
-              + z
-              + " of run "
-              + r.runId()
-              + " is not stored, and a rectangular run's levels cannot be computed live: use levels 0.."
-              + r.manifest().storedZoom());
+  /** Refuses a live tile that cannot be computed or would cost too much. */
+  private void checkComputable(OpenRun r, int z, long i, long j) {
+    int stored = r.manifest().storedZoom();
+    if (z <= stored) {
+      return;
     }
+    if (!r.manifest().symmetric()) {
+      throw ApiException.notFound(
+          String.format(
+              "level %d of run %s is not stored, and a rectangular run's levels cannot be"
+                  + " computed live: use levels 0..%d",
+              z, r.runId(), stored));
+    }
+    double cost = LiveTileComputer.multiplyAdds(r, z, i, j);
+    if (cost > maxTileMultiplyAdds) {
+      throw ApiException.badRequest(
+          String.format(
+              Locale.ROOT,
+              "tile (%d, %d, %d) would take %.3g multiply-adds to compute live, over this"
+                  + " viewer's limit of %.3g: use %s",
+              z,
+              i,
+              j,
+              cost,
+              (double) maxTileMultiplyAdds,
+              servableLevels(r, z)));
+    }
+  }
+
+  private String servableLevels(OpenRun r, int z) {
+    String stored = "a stored level (0.." + r.manifest().storedZoom() + ")";
+    for (int finer = z + 1; finer <= r.geometry().maxZoom(); finer++) {
+      if (LiveTileComputer.multiplyAdds(r, finer, 0, 0) <= maxTileMultiplyAdds) {
+        return stored + " or a level from " + finer + " on";
+      }
+    }
+    return stored;
   }
 
   private static Aggregation defaultAggregation(OpenRun r) {

@@ -15,10 +15,10 @@ import org.simheat.viewer.store.TileData;
  * <p>Level: along an axis of extent E the ideal span is the smallest power of two s with ⌈E/s⌉ ≤
  * res; the view takes the finer of the two axes' spans (so zooming one axis keeps its detail), then
  * coarsens while the level cells it would read exceed {@value #CELL_BUDGET}·res², or while a live
- * level would compute more than {@code maxLivePairs} pairs (a rectangular run has no live levels).
- * Bins: each axis groups f = ⌈cells/res⌉ level cells (f = 1 when the level already fits), aligned
- * to multiples of S = s·f positions so bins do not shift while panning; the covered range is the
- * viewport widened to whole bins.
+ * level would take more than {@code maxLiveMultiplyAdds} (pairs × d) for the tiles it touches (a
+ * rectangular run has no live levels). Bins: each axis groups f = ⌈cells/res⌉ level cells (f = 1
+ * when the level already fits), aligned to multiples of S = s·f positions so bins do not shift
+ * while panning; the covered range is the viewport widened to whole bins.
  *
  * <p>Pooling is exact: a bin's mean is Σ mean·pairs / Σ pairs over its level cells, its max and min
  * those of the cells, its pairs the product of its row and column extents. Cost: reading the tiles
@@ -28,11 +28,11 @@ final class ViewportPooler {
   static final int CELL_BUDGET = 4;
 
   private final TileSource tiles;
-  private final long maxLivePairs;
+  private final long maxLiveMultiplyAdds;
 
-  ViewportPooler(TileSource tiles, long maxLivePairs) {
+  ViewportPooler(TileSource tiles, long maxLiveMultiplyAdds) {
     this.tiles = tiles;
-    this.maxLivePairs = maxLivePairs;
+    this.maxLiveMultiplyAdds = maxLiveMultiplyAdds;
   }
 
   /**
@@ -90,10 +90,16 @@ final class ViewportPooler {
       return true;
     }
     long t = run.geometry().tileSize();
-    long tilesX = (ceilDiv(x1, s) - 1) / t - (x0 / s) / t + 1;
-    long tilesY = (ceilDiv(y1, s) - 1) / t - (y0 / s) / t + 1;
-    double pairs = (double) tilesX * tilesY * (t * s) * (t * s);
-    return pairs > maxLivePairs;
+    double cost = 0;
+    for (long ti = (y0 / s) / t; ti <= (ceilDiv(y1, s) - 1) / t; ti++) {
+      for (long tj = (x0 / s) / t; tj <= (ceilDiv(x1, s) - 1) / t; tj++) {
+        cost += LiveTileComputer.multiplyAdds(run, z, ti, tj);
+        if (cost > maxLiveMultiplyAdds) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static long idealSpan(long extent, int res, long coarsest) {

@@ -49,6 +49,7 @@ public final class RunRegistry {
   private final Set<String> seen = ConcurrentHashMap.newKeySet();
   private final Map<String, Opened> opened = new ConcurrentHashMap<>();
   private volatile Snapshot snapshot;
+  private volatile String warnedLatest;
 
   private record Entry(String id, FileTime modified, Manifest manifest, String refusal) {}
 
@@ -96,7 +97,10 @@ public final class RunRegistry {
       if (e != null && e.refusal() == null) {
         return named;
       }
-      LOG.warn("LATEST names run {}, which is not servable; using the newest run", named);
+      if (!named.equals(warnedLatest)) {
+        warnedLatest = named;
+        LOG.warn("LATEST names run {}, which is not servable; using the newest run", named);
+      }
     }
     return s.newestFirst().isEmpty() ? null : s.newestFirst().get(0).runId();
   }

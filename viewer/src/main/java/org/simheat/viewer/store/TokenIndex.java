@@ -1,7 +1,8 @@
 package org.simheat.viewer.store;
 
-import static org.apache.parquet.filter2.predicate.FilterApi.in;
+import static org.apache.parquet.filter2.predicate.FilterApi.eq;
 import static org.apache.parquet.filter2.predicate.FilterApi.intColumn;
+import static org.apache.parquet.filter2.predicate.FilterApi.or;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.apache.parquet.filter2.predicate.FilterPredicate;
 import org.simheat.format.Columns;
 
 /**
@@ -115,7 +117,7 @@ public final class TokenIndex {
     Map<Long, String> out = new HashMap<>();
     table.scan(
         LOOKUP,
-        in(intColumn(Columns.POSITION), positions),
+        anyPosition(positions.stream().sorted().toList()),
         KeyFilter.anyOf(Columns.POSITION, positions),
         row -> {
           int p = row.intValue(0);
@@ -125,6 +127,19 @@ public final class TokenIndex {
           return out.size() < positions.size();
         });
     return out;
+  }
+
+  /**
+   * {@code position = p₁ ∨ position = p₂ ∨ …} as a balanced tree. Unlike {@code in}, which the
+   * column index treats as the range [min, max] of its set, a union of equalities lets it keep only
+   * the pages that hold one of the positions.
+   */
+  static FilterPredicate anyPosition(List<Integer> sorted) {
+    if (sorted.size() == 1) {
+      return eq(intColumn(Columns.POSITION), sorted.get(0));
+    }
+    int mid = sorted.size() / 2;
+    return or(anyPosition(sorted.subList(0, mid)), anyPosition(sorted.subList(mid, sorted.size())));
   }
 
   private void remember(Map<Long, String> read) {

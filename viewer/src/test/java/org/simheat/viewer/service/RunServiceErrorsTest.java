@@ -73,6 +73,20 @@ class RunServiceErrorsTest {
   }
 
   @Test
+  void aLiveTileOverTheCostLimitIs400() {
+    RunService capped =
+        new RunService(
+            Fixture.dataDir(), ViewerOptions.defaults().withLiveLimits(1L << 18, 1L << 32));
+    assertApi(
+        () -> capped.tile(RUN, "cosine", 2, 0, 0),
+        400,
+        "tile (2, 0, 0) would take 5.24e+05 multiply-adds to compute live, over this viewer's"
+            + " limit of 2.62e+05: use a stored level (0..1)");
+    org.assertj.core.api.Assertions.assertThat(capped.tile(RUN, "cosine", 2, 2, 2).rows())
+        .isEqualTo(88);
+  }
+
+  @Test
   void latestResolvesToTheNewestRun() {
     org.assertj.core.api.Assertions.assertThat(service.manifest("latest").runId()).isEqualTo(RUN);
     org.assertj.core.api.Assertions.assertThat(service.tile("latest", "l2", 0, 0, 0).rows())

@@ -71,6 +71,16 @@ class RunServiceViewTest {
   }
 
   @Test
+  void aViewOverTheLiveBudgetFallsBackToTheStoredLevel() {
+    RunService frugal =
+        new RunService(Fixture.dataDir(), ViewerOptions.defaults().withLiveLimits(1L << 36, 1));
+    JsonNode spec = frugal.view(RUN, new ViewRequest("dot", "max", 100, 130, 570, 600, 32));
+    assertThat(spec.at("/usermeta/level").asInt()).isEqualTo(1);
+    assertThat(spec.at("/usermeta/span").asLong()).isEqualTo(2);
+    assertCellsEqualNaive(spec, Metric.DOT, "max", 15 * 15);
+  }
+
+  @Test
   void anUnalignedViewportIsWidenedToWholeBins() {
     JsonNode spec = service.view(RUN, new ViewRequest("dot", "mean", 5, 203, 17, 411, 40));
     JsonNode meta = spec.get("usermeta");

@@ -6,9 +6,12 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.simheat.format.Metric;
 
 /**
@@ -42,6 +45,34 @@ public final class NaiveSimilarity {
           "input.txt has " + t.size() + " lines for " + v.length + " rows");
     }
     return new NaiveSimilarity(v, List.copyOf(t));
+  }
+
+  /** The values of a synthetic run (n² doubles per metric used). */
+  public static NaiveSimilarity of(SyntheticRun run) {
+    double[][] v = new double[run.n()][];
+    List<String> t = new ArrayList<>(run.n());
+    for (int p = 0; p < run.n(); p++) {
+      float[] f = run.vector(p);
+      v[p] = new double[f.length];
+      for (int k = 0; k < f.length; k++) {
+        v[p][k] = f[k];
+      }
+      t.add(run.token(p));
+    }
+    return new NaiveSimilarity(v, t);
+  }
+
+  /** The k best other positions of p, best first. */
+  public int[] topK(Metric metric, int p, int k) {
+    double[] row = matrix(metric)[p];
+    Comparator<Integer> byValue = Comparator.comparingDouble(q -> row[q]);
+    return IntStream.range(0, n)
+        .filter(q -> q != p)
+        .boxed()
+        .sorted(metric.higherIsBetter() ? byValue.reversed() : byValue)
+        .limit(k)
+        .mapToInt(Integer::intValue)
+        .toArray();
   }
 
   /** Reads a 2-D little-endian float32 C-order .npy file. */
@@ -89,8 +120,9 @@ public final class NaiveSimilarity {
     if (m == null) {
       m = new double[n][n];
       for (int a = 0; a < n; a++) {
-        for (int b = 0; b < n; b++) {
+        for (int b = a; b < n; b++) {
           m[a][b] = compute(metric, a, b);
+          m[b][a] = m[a][b];
         }
       }
       values[metric.ordinal()] = m;
