@@ -65,17 +65,31 @@ public final class RunService implements ViewerService {
     LOG.info("Live tiles multiply with {}", DenseProduct.describe());
   }
 
+  /** The committed, servable runs, newest first; {@code latest} marks what "latest" means now. */
   @Override
   public List<RunSummary> runs() {
     String latest = registry.latestId();
     return registry.runs().stream().map(m -> summary(m, m.runId().equals(latest))).toList();
   }
 
+  /**
+   * The manifest of a run.
+   *
+   * @throws ApiException 404 if the run is unknown, gone or refused
+   */
   @Override
   public Manifest manifest(String run) {
     return withRun(run, OpenRun::manifest);
   }
 
+  /**
+   * Tile (z, i, j): stored, mirrored from the stored transpose, or computed live. The arrays are
+   * shared with the tile cache: callers must not modify them.
+   *
+   * @throws ApiException 404 for an unknown run, metric or level or a tile outside the level's grid
+   *     (the message gives the valid range), 400 for a negative level or tile, or a live tile over
+   *     {@link ViewerOptions#maxTileMultiplyAdds()}
+   */
   @Override
   public Tile tile(String run, String metric, int z, long i, long j) {
     return withRun(
@@ -94,6 +108,15 @@ public final class RunService implements ViewerService {
         });
   }
 
+  /**
+   * A Vega-Lite spec of a viewport (see {@link ViewportPooler} and {@link ViewSpecBuilder}). A
+   * blank metric means the run's first, a blank aggregation {@code mean}; {@code res} 0 means 128;
+   * {@code x1} and {@code y1} are clamped to the matrix, so {@code Long.MAX_VALUE} means "to the
+   * end".
+   *
+   * @throws ApiException 404 for an unknown run, metric or aggregation, 400 for {@code res} outside
+   *     32..512, a negative or empty range, or a range starting past the matrix
+   */
   @Override
   public JsonNode view(String run, ViewRequest request) {
     return withRun(
@@ -116,6 +139,13 @@ public final class RunService implements ViewerService {
         });
   }
 
+  /**
+   * Tokens containing {@code q}, prefix matches first, each group by position; {@code limit} 0
+   * means 20 and larger limits are capped at 100.
+   *
+   * @throws ApiException 400 for an empty or over-long query or a negative limit, 404 for an
+   *     unknown run or the column axis of a rectangular run
+   */
   @Override
   public List<TokenHit> tokens(String run, String q, int limit, Axis axis) {
     return withRun(
@@ -134,6 +164,13 @@ public final class RunService implements ViewerService {
         });
   }
 
+  /**
+   * The stored top-k neighbours of a position with their tokens; {@code k} 0 means all stored,
+   * larger k are capped at the stored k.
+   *
+   * @throws ApiException 400 for a negative position or k, 404 for an unknown run or metric, a
+   *     position past the last, or a run without neighbour lists
+   */
   @Override
   public NeighborList neighbors(String run, String metric, long position, int k) {
     return withRun(
@@ -165,11 +202,6 @@ public final class RunService implements ViewerService {
           RequestChecks.tile(r, z, i, j);
           return tiles.live(r, m, z, i, j);
         });
-  }
-
-  /** The level a view of this viewport is drawn from. */
-  int viewLevel(String run, long x0, long x1, long y0, long y1, int res) {
-    return withRun(run, r -> pooler.level(r, x0, x1, y0, y1, res));
   }
 
   private NeighborList neighborList(OpenRun r, Metric m, long p, NeighborStore.Row row, int take)

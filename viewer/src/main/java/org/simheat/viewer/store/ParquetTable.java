@@ -20,6 +20,7 @@ import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.MessageColumnIO;
 import org.apache.parquet.io.RecordReader;
+import org.apache.parquet.io.SeekableInputStream;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
 
@@ -149,10 +150,7 @@ public final class ParquetTable {
       FilterCompat.Filter filter,
       RowVisitor visitor)
       throws IOException {
-    LocalInputFile input = new LocalInputFile(file);
-    ParquetReadOptions options = FooterCache.optionsBuilder().withRecordFilter(filter).build();
-    try (ParquetFileReader reader =
-        ParquetFileReader.open(input, footer, options, input.newStream())) {
+    try (ParquetFileReader reader = open(file, footer, filter)) {
       reader.setRequestedSchema(projection);
       MessageColumnIO io =
           new ColumnIOFactory(footer.getFileMetaData().getCreatedBy())
@@ -171,6 +169,20 @@ public final class ParquetTable {
       }
     }
     return true;
+  }
+
+  /** Opens a file with a known footer; the stream is closed if opening fails. */
+  private static ParquetFileReader open(
+      Path file, ParquetMetadata footer, FilterCompat.Filter filter) throws IOException {
+    LocalInputFile input = new LocalInputFile(file);
+    ParquetReadOptions options = FooterCache.optionsBuilder().withRecordFilter(filter).build();
+    SeekableInputStream stream = input.newStream();
+    try {
+      return ParquetFileReader.open(input, footer, options, stream);
+    } catch (IOException | RuntimeException e) {
+      stream.close();
+      throw e;
+    }
   }
 
   private static MessageType project(MessageType schema, List<String> columns, Path file) {
