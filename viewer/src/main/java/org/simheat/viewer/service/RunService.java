@@ -1,0 +1,312 @@
+package org.simheat.viewer.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.simheat.format.Aggregation;
+import org.simheat.format.Manifest;
+import org.simheat.format.Metric;
+import org.simheat.format.TileGeometry;
+import org.simheat.viewer.spec.ViewCells;
+import org.simheat.viewer.spec.ViewSpecBuilder;
+import org.simheat.viewer.store.FooterCache;
+import org.simheat.viewer.store.NeighborStore;
+import org.simheat.viewer.store.OpenRun;
+import org.simheat.viewer.store.RunRegistry;
+import org.simheat.viewer.store.RunUnavailableException;
+import org.simheat.viewer.store.TileCache;
+import org.simheat.viewer.store.TileData;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The viewer's queries over a local data directory: runs through a {@link RunRegistry}, tiles from
+ * Parquet or computed live, viewports pooled into Vega-Lite specs, token search and neighbours.
+ * Thread-safe and blocking; memory is bounded by {@link ViewerOptions}, not by the runs' sizes.
+ *
+ * <p>Errors: bad arguments and unknown or gone runs are {@link ApiException}s (400/404) with
+ * client-safe messages. A read that fails because the run was deleted meanwhile is a 404 "run X no
+ * longer exists"; any other failure is logged and rethrown as it is (a 500 for the HTTP layer).
+ */
+public final class RunService implements ViewerService {
+  private static final Logger LOG = LoggerFactory.getLogger(RunService.class);
+  static final int MAX_TOKEN_HITS = 100;
+  static final int DEFAULT_TOKEN_HITS = 20;
+
+  private final RunRegistry registry;
+  private final TileCache cache;
+  private final TileSource tiles;
+  private final ViewportPooler pooler;
+  private final long maxTileMultiplyAdds;
+
+  /** A service over {@code dataDir} with {@link ViewerOptions#defaults()}. */
+  public RunService(Path dataDir) {
+    this(dataDir, ViewerOptions.defaults());
+  }
+
+  /** A service over {@code dataDir} (the directory holding {@code LATEST} and {@code runs/}). */
+  public RunService(Path dataDir, ViewerOptions options) {
+    this.cache = new TileCache(options.tileCacheBytes());
+    this.registry =
+        new RunRegistry(
+            dataDir,
+            new FooterCache(options.footerCacheEntries()),
+            options.tokenCacheEntries(),
+            options.rescanMillis(),
+            cache::forget);
+    this.tiles = new TileSource(cache, new LiveTileComputer(options.liveThreads()));
+    this.pooler = new ViewportPooler(tiles, options.maxViewMultiplyAdds());
+    this.maxTileMultiplyAdds = options.maxTileMultiplyAdds();
+    LOG.info("Live tiles multiply with {}", DenseProduct.describe());
+  }
+
+  /** The committed, servable runs, newest first; {@code latest} marks what "latest" means now. */
+  @Override
+  public List<RunSummary> runs() {
+    String latest = registry.latestId();
+    return registry.runs().stream().map(m -> summary(m, m.runId().equals(latest))).toList();
+  }
+
+  /**
+   * The manifest of a run.
+   *
+   * @throws ApiException 404 if the run is unknown, gone or refused
+   */
+  @Override
+  public Manifest manifest(String run) {
+    return withRun(run, OpenRun::manifest);
+  }
+
+  /**
+   * Tile (z, i, j): stored, mirrored from the stored transpose, or computed live. The arrays are
+   * shared with the tile cache: callers must not modify them.
+   *
+   * @throws ApiException 404 for an unknown run, metric or level or a tile outside the level's grid
+   *     (the message gives the valid range), 400 for a negative level or tile, or a live tile over
+   *     {@link ViewerOptions#maxTileMultiplyAdds()}
+   */
+  @Override
+  public Tile tile(String run, String metric, int z, long i, long j) {
+    return withRun(
+        run,
+        r -> {
+          Metric m = RequestChecks.metric(r, metric);
+          RequestChecks.level(r, z);
+          RequestChecks.tile(r, z, i, j);
+          checkComputable(r, z, i, j);
+          TileData t = tiles.tile(r, m, z, i, j);
+          TileGeometry g = r.geometry();
+          long size = g.tileSize();
+          return new Tile(
+              z, i, j, g.span(z), i * size, j * size, t.rows(), t.cols(), t.mean(), t.max(),
+              t.min());
+        });
+  }
+
+  /**
+   * A Vega-Lite spec of a viewport (see {@link ViewportPooler} and {@link ViewSpecBuilder}). A
+   * blank metric means the run's first, a blank aggregation {@code mean}; {@code res} 0 means 128;
+   * {@code x1} and {@code y1} are clamped to the matrix, so {@code Long.MAX_VALUE} means "to the
+   * end".
+   *
+   * @throws ApiException 404 for an unknown run, metric or aggregation, 400 for {@code res} outside
+   *     32..512, a negative or empty range, or a range starting past the matrix
+   */
+  @Override
+  public JsonNode view(String run, ViewRequest request) {
+    return withRun(
+        run,
+        r -> {
+          Metric m =
+              blank(request.metric())
+                  ? r.metrics().get(0)
+                  : RequestChecks.metric(r, request.metric());
+          Aggregation a =
+              blank(request.agg())
+                  ? defaultAggregation(r)
+                  : RequestChecks.aggregation(r, request.agg());
+          int res = RequestChecks.resolution(request.res());
+          long[] x = RequestChecks.range("x", request.x0(), request.x1(), r.geometry().cols());
+          long[] y = RequestChecks.range("y", request.y0(), request.y1(), r.geometry().rows());
+          ViewCells cells = pooler.pool(r, m, x[0], x[1], y[0], y[1], res);
+          cells = new AxisLabeller(r).label(cells);
+          return ViewSpecBuilder.build(r.manifest(), m.id(), a.id(), cells);
+        });
+  }
+
+  /**
+   * Tokens containing {@code q}, prefix matches first, each group by position; {@code limit} 0
+   * means 20 and larger limits are capped at 100.
+   *
+   * @throws ApiException 400 for an empty or over-long query or a negative limit, 404 for an
+   *     unknown run or the column axis of a rectangular run
+   */
+  @Override
+  public List<TokenHit> tokens(String run, String q, int limit, Axis axis) {
+    return withRun(
+        run,
+        r -> {
+          String query = RequestChecks.query(q);
+          int n =
+              limit == 0 ? DEFAULT_TOKEN_HITS : RequestChecks.count("limit", limit, MAX_TOKEN_HITS);
+          if (axis == Axis.COLS && !r.manifest().symmetric()) {
+            throw ApiException.notFound(
+                "run " + r.runId() + " is rectangular and holds no column tokens");
+          }
+          return r.tokens().search(query, n).stream()
+              .map(h -> new TokenHit(h.token(), h.position(), h.id()))
+              .toList();
+        });
+  }
+
+  /**
+   * The stored top-k neighbours of a position with their tokens; {@code k} 0 means all stored,
+   * larger k are capped at the stored k.
+   *
+   * @throws ApiException 400 for a negative position or k, 404 for an unknown run or metric, a
+   *     position past the last, or a run without neighbour lists
+   */
+  @Override
+  public NeighborList neighbors(String run, String metric, long position, int k) {
+    return withRun(
+        run,
+        r -> {
+          Metric m = RequestChecks.metric(r, metric);
+          long p = RequestChecks.position(r, position);
+          int stored = r.manifest().neighbors() == null ? 0 : r.manifest().neighbors().k();
+          if (stored <= 0) {
+            throw ApiException.notFound("run " + r.runId() + " has no neighbour lists");
+          }
+          int take = k == 0 ? stored : RequestChecks.count("k", k, stored);
+          NeighborStore.Row row = r.neighbors().read(m, (int) p);
+          if (row == null) {
+            throw new IllegalStateException(
+                "Run " + r.runId() + " has no " + m.id() + " neighbours of position " + p);
+          }
+          return neighborList(r, m, p, row, Math.min(take, row.positions().length));
+        });
+  }
+
+  /** Tile (z, i, j) computed from the embeddings even where it is stored, to compare the two. */
+  TileData liveTile(String run, String metric, int z, long i, long j) {
+    return withRun(
+        run,
+        r -> {
+          Metric m = RequestChecks.metric(r, metric);
+          RequestChecks.level(r, z);
+          RequestChecks.tile(r, z, i, j);
+          return tiles.live(r, m, z, i, j);
+        });
+  }
+
+  private NeighborList neighborList(OpenRun r, Metric m, long p, NeighborStore.Row row, int take)
+      throws IOException {
+    List<Long> positions = new ArrayList<>(take + 1);
+    positions.add(p);
+    for (int e = 0; e < take; e++) {
+      positions.add((long) row.positions()[e]);
+    }
+    Map<Long, String> tokens = r.tokens().tokens(positions);
+    List<Neighbor> out = new ArrayList<>(take);
+    for (int e = 0; e < take; e++) {
+      long q = row.positions()[e];
+      out.add(new Neighbor(q, r.manifest().symmetric() ? tokens.get(q) : null, row.scores()[e]));
+    }
+    return new NeighborList(p, tokens.get(p), m.id(), List.copyOf(out));
+  }
+
+  /** Refuses a live tile that cannot be computed or would cost too much. */
+  private void checkComputable(OpenRun r, int z, long i, long j) {
+    int stored = r.manifest().storedZoom();
+    if (z <= stored) {
+      return;
+    }
+    if (!r.manifest().symmetric()) {
+      throw ApiException.notFound(
+          String.format(
+              "level %d of run %s is not stored, and a rectangular run's levels cannot be"
+                  + " computed live: use levels 0..%d",
+              z, r.runId(), stored));
+    }
+    double cost = LiveTileComputer.multiplyAdds(r, z, i, j);
+    if (cost > maxTileMultiplyAdds) {
+      throw ApiException.badRequest(
+          String.format(
+              Locale.ROOT,
+              "tile (%d, %d, %d) would take %.3g multiply-adds to compute live, over this"
+                  + " viewer's limit of %.3g: use %s",
+              z,
+              i,
+              j,
+              cost,
+              (double) maxTileMultiplyAdds,
+              servableLevels(r, z)));
+    }
+  }
+
+  private String servableLevels(OpenRun r, int z) {
+    String stored = "a stored level (0.." + r.manifest().storedZoom() + ")";
+    for (int finer = z + 1; finer <= r.geometry().maxZoom(); finer++) {
+      if (LiveTileComputer.multiplyAdds(r, finer, 0, 0) <= maxTileMultiplyAdds) {
+        return stored + " or a level from " + finer + " on";
+      }
+    }
+    return stored;
+  }
+
+  private static Aggregation defaultAggregation(OpenRun r) {
+    return r.aggregations().contains(Aggregation.MEAN) ? Aggregation.MEAN : r.aggregations().get(0);
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  private static RunSummary summary(Manifest m, boolean latest) {
+    return new RunSummary(
+        m.runId(),
+        m.createdAt(),
+        m.source() == null ? null : m.source().uri(),
+        m.n(),
+        m.nCols(),
+        m.dim(),
+        m.metrics(),
+        m.order() == null ? "input" : m.order().kind(),
+        latest);
+  }
+
+  /** A query against an open run. */
+  @FunctionalInterface
+  private interface RunQuery<T> {
+    T apply(OpenRun run) throws IOException;
+  }
+
+  private <T> T withRun(String run, RunQuery<T> query) {
+    OpenRun r;
+    try {
+      r = registry.open(run);
+    } catch (RunUnavailableException e) {
+      throw ApiException.notFound(e.getMessage());
+    }
+    try {
+      return query.apply(r);
+    } catch (IOException e) {
+      throw failure(r, e, new UncheckedIOException(e));
+    } catch (UncheckedIOException | IllegalStateException e) {
+      throw failure(r, e, e);
+    }
+  }
+
+  private RuntimeException failure(OpenRun r, Exception cause, RuntimeException otherwise) {
+    if (!registry.exists(r.runId())) {
+      return ApiException.notFound("run " + r.runId() + " no longer exists");
+    }
+    LOG.error("Cannot serve run {}", r.runId(), cause);
+    return otherwise;
+  }
+}

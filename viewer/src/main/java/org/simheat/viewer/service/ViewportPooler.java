@@ -1,0 +1,219 @@
+package org.simheat.viewer.service;
+
+import java.io.IOException;
+import java.util.Arrays;
+import org.simheat.format.Metric;
+import org.simheat.format.TileGeometry;
+import org.simheat.viewer.spec.ViewAxis;
+import org.simheat.viewer.spec.ViewCells;
+import org.simheat.viewer.store.OpenRun;
+import org.simheat.viewer.store.TileData;
+
+/**
+ * Pools a viewport of the similarity matrix into about {@code res} bins per side, exactly.
+ *
+ * <p>Level: along an axis of extent E the ideal span is the smallest power of two s with ⌈E/s⌉ ≤
+ * res; the view takes the finer of the two axes' spans (so zooming one axis keeps its detail), then
+ * coarsens while the level cells it would read exceed {@value #CELL_BUDGET}·res², or while a live
+ * level would take more than {@code maxLiveMultiplyAdds} (pairs × d) for the tiles it touches (a
+ * rectangular run has no live levels). Bins: each axis groups f = ⌈cells/res⌉ level cells (f = 1
+ * when the level already fits), aligned to multiples of S = s·f positions so bins do not shift
+ * while panning; the covered range is the viewport widened to whole bins.
+ *
+ * <p>Pooling is exact: a bin's mean is Σ mean·pairs / Σ pairs over its level cells, its max and min
+ * those of the cells, its pairs the product of its row and column extents. Cost: reading the tiles
+ * that cover the range, one at a time, plus O(cells) work; memory O(bins).
+ */
+final class ViewportPooler {
+  static final int CELL_BUDGET = 4;
+
+  private final TileSource tiles;
+  private final long maxLiveMultiplyAdds;
+
+  ViewportPooler(TileSource tiles, long maxLiveMultiplyAdds) {
+    this.tiles = tiles;
+    this.maxLiveMultiplyAdds = maxLiveMultiplyAdds;
+  }
+
+  /**
+   * Pools columns [x0, x1) × rows [y0, y1), already checked to lie inside the matrix.
+   *
+   * @throws IOException if a tile cannot be read
+   */
+  ViewCells pool(OpenRun run, Metric metric, long x0, long x1, long y0, long y1, int res)
+      throws IOException {
+    TileGeometry g = run.geometry();
+    int z = level(run, x0, x1, y0, y1, res);
+    long s = g.span(z);
+    ViewAxis cols = axis(x0, x1, s * factor(cells(x0, x1, s), res), g.cols());
+    ViewAxis rows = axis(y0, y1, s * factor(cells(y0, y1, s), res), g.rows());
+    Bins bins = new Bins(rows.bins() * cols.bins());
+    long cr0 = rows.from() / s;
+    long cr1 = ceilDiv(rows.to(), s);
+    long cc0 = cols.from() / s;
+    long cc1 = ceilDiv(cols.to(), s);
+    int t = g.tileSize();
+    for (long ti = cr0 / t; ti <= (cr1 - 1) / t; ti++) {
+      for (long tj = cc0 / t; tj <= (cc1 - 1) / t; tj++) {
+        TileData tile = tiles.tile(run, metric, z, ti, tj);
+        Window w =
+            new Window(
+                z, ti * t, tj * t, cr0, cr1, cc0, cc1, rows.binSpan() / s, cols.binSpan() / s);
+        fold(g, tile, w, cols.bins(), bins);
+      }
+    }
+    return bins.finish(z, s, rows, cols);
+  }
+
+  /** The level a viewport is drawn from (see the class comment). */
+  int level(OpenRun run, long x0, long x1, long y0, long y1, int res) {
+    TileGeometry g = run.geometry();
+    long coarsest = 1L << g.maxZoom();
+    long s = Math.min(idealSpan(x1 - x0, res, coarsest), idealSpan(y1 - y0, res, coarsest));
+    while (s < coarsest && tooCostly(run, s, x0, x1, y0, y1, res)) {
+      s <<= 1;
+    }
+    return g.maxZoom() - Long.numberOfTrailingZeros(s);
+  }
+
+  private boolean tooCostly(OpenRun run, long s, long x0, long x1, long y0, long y1, int res) {
+    long cx = cells(x0, x1, s);
+    long cy = cells(y0, y1, s);
+    if (cx * cy > (long) CELL_BUDGET * res * res) {
+      return true;
+    }
+    int z = run.geometry().maxZoom() - Long.numberOfTrailingZeros(s);
+    if (z <= run.manifest().storedZoom()) {
+      return false;
+    }
+    if (!run.manifest().symmetric()) {
+      return true;
+    }
+    long t = run.geometry().tileSize();
+    double cost = 0;
+    for (long ti = (y0 / s) / t; ti <= (ceilDiv(y1, s) - 1) / t; ti++) {
+      for (long tj = (x0 / s) / t; tj <= (ceilDiv(x1, s) - 1) / t; tj++) {
+        cost += LiveTileComputer.multiplyAdds(run, z, ti, tj);
+        if (cost > maxLiveMultiplyAdds) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static long idealSpan(long extent, int res, long coarsest) {
+    long s = 1;
+    while (s < coarsest && ceilDiv(extent, s) > res) {
+      s <<= 1;
+    }
+    return s;
+  }
+
+  /** Level cells of span s that [lo, hi) touches. */
+  private static long cells(long lo, long hi, long s) {
+    return ceilDiv(hi, s) - lo / s;
+  }
+
+  private static long factor(long cells, int res) {
+    return Math.max(1, ceilDiv(cells, res));
+  }
+
+  /** Bins of {@code binSpan} positions aligned to multiples of it, covering [lo, hi) within n. */
+  private static ViewAxis axis(long lo, long hi, long binSpan, long n) {
+    long from = lo / binSpan * binSpan;
+    long to = Math.min(ceilDiv(hi, binSpan) * binSpan, n);
+    int count = (int) ceilDiv(to - from, binSpan);
+    long[] edges = new long[count + 1];
+    for (int b = 0; b <= count; b++) {
+      edges[b] = Math.min(from + b * binSpan, to);
+    }
+    return ViewAxis.of(binSpan, edges);
+  }
+
+  /**
+   * The level cells of one tile that fall in the viewport's cell range, and the grouping into bins.
+   */
+  private record Window(
+      int z,
+      long tileRow0,
+      long tileCol0,
+      long cr0,
+      long cr1,
+      long cc0,
+      long cc1,
+      long fy,
+      long fx) {}
+
+  private static void fold(TileGeometry g, TileData tile, Window w, int binCols, Bins bins) {
+    long rFrom = Math.max(w.cr0(), w.tileRow0());
+    long rTo = Math.min(w.cr1(), w.tileRow0() + tile.rows());
+    long cFrom = Math.max(w.cc0(), w.tileCol0());
+    long cTo = Math.min(w.cc1(), w.tileCol0() + tile.cols());
+    for (long r = rFrom; r < rTo; r++) {
+      int binRow = (int) ((r - w.cr0()) / w.fy());
+      long rowExtent = g.rowExtent(w.z(), r);
+      int offset = (int) (r - w.tileRow0()) * tile.cols();
+      for (long c = cFrom; c < cTo; c++) {
+        int bin = binRow * binCols + (int) ((c - w.cc0()) / w.fx());
+        int k = offset + (int) (c - w.tileCol0());
+        bins.add(bin, k, rowExtent * g.colExtent(w.z(), c), tile);
+      }
+    }
+  }
+
+  /** Accumulators of every bin. */
+  private static final class Bins {
+    private final double[] weightedMean;
+    private final double[] max;
+    private final double[] min;
+    private final long[] pairs;
+    private boolean hasMean;
+    private boolean hasMax;
+    private boolean hasMin;
+
+    Bins(int n) {
+      weightedMean = new double[n];
+      max = new double[n];
+      min = new double[n];
+      pairs = new long[n];
+      Arrays.fill(max, Double.NEGATIVE_INFINITY);
+      Arrays.fill(min, Double.POSITIVE_INFINITY);
+    }
+
+    void add(int bin, int cell, long cellPairs, TileData tile) {
+      pairs[bin] += cellPairs;
+      if (tile.mean() != null) {
+        hasMean = true;
+        weightedMean[bin] += (double) tile.mean()[cell] * cellPairs;
+      }
+      if (tile.max() != null) {
+        hasMax = true;
+        max[bin] = Math.max(max[bin], tile.max()[cell]);
+      }
+      if (tile.min() != null) {
+        hasMin = true;
+        min[bin] = Math.min(min[bin], tile.min()[cell]);
+      }
+    }
+
+    ViewCells finish(int z, long s, ViewAxis rows, ViewAxis cols) {
+      for (int b = 0; b < pairs.length; b++) {
+        weightedMean[b] /= pairs[b];
+      }
+      return new ViewCells(
+          z,
+          s,
+          rows,
+          cols,
+          hasMean ? weightedMean : null,
+          hasMax ? max : null,
+          hasMin ? min : null,
+          pairs);
+    }
+  }
+
+  private static long ceilDiv(long a, long b) {
+    return (a + b - 1) / b;
+  }
+}

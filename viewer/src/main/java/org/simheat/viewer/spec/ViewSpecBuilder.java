@@ -1,0 +1,268 @@
+package org.simheat.viewer.spec;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.simheat.format.Manifest;
+
+/**
+ * Builds the Vega-Lite v6 heatmap of a viewport: one {@code rect} per bin, placed by matrix
+ * positions ({@code x0..x1} columns, {@code y0..y1} rows, half-open; row 0 at the top), coloured by
+ * the chosen aggregation, with the cells inline so the page needs no second request. A page drives
+ * zoom and pan by reading {@code usermeta} (what was actually covered, at which level) and asking
+ * for the next viewport in positions.
+ *
+ * <p>Colour: cosine and dot are diverging around 0 (domain ±max|value| of the visible bins); l2 is
+ * sequential over the visible range. Axes show the first token of a sample of bins.
+ */
+public final class ViewSpecBuilder {
+  /** The Vega-Lite schema the spec declares (a name only; nothing is fetched). */
+  public static final String SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
+
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+  private static final int MAX_TICKS = 12;
+  private static final int MAX_TICK_LABEL = 24;
+
+  private final Manifest manifest;
+  private final String metric;
+  private final String agg;
+  private final ViewCells cells;
+
+  private ViewSpecBuilder(Manifest manifest, String metric, String agg, ViewCells cells) {
+    this.manifest = manifest;
+    this.metric = metric;
+    this.agg = agg;
+    this.cells = cells;
+  }
+
+  /**
+   * The spec of labelled cells of a run's metric, coloured by aggregation {@code agg}.
+   *
+   * @throws IllegalArgumentException if the cells lack {@code agg} or their axes lack labels
+   */
+  public static ObjectNode build(Manifest manifest, String metric, String agg, ViewCells cells) {
+    if (cells.values(agg) == null) {
+      throw new IllegalArgumentException("The view's cells hold no " + agg + " values");
+    }
+    if (cells.rows().first() == null || cells.cols().first() == null) {
+      throw new IllegalArgumentException("The view's axes are not labelled");
+    }
+    return new ViewSpecBuilder(manifest, metric, agg, cells).spec();
+  }
+
+  private ObjectNode spec() {
+    double[] domain = ColorDomain.of(metric, cells.values(agg));
+    ObjectNode spec = JSON.objectNode();
+    spec.put("$schema", SCHEMA);
+    spec.put("description", description());
+    spec.set("usermeta", usermeta(domain));
+    spec.put("width", "container");
+    spec.put("height", "container");
+    spec.set("autosize", JSON.objectNode().put("type", "fit").put("contains", "padding"));
+    spec.set("data", JSON.objectNode().put("name", "cells").set("values", values()));
+    spec.set("transform", transforms());
+    spec.set("mark", JSON.objectNode().put("type", "rect"));
+    spec.set("encoding", encoding(domain));
+    spec.set("config", config());
+    return spec;
+  }
+
+  private String description() {
+    return String.format(
+        "%s (%s) of run %s: rows %d..%d × columns %d..%d at level %d",
+        metric,
+        agg,
+        manifest.runId(),
+        cells.rows().from(),
+        cells.rows().to() - 1,
+        cells.cols().from(),
+        cells.cols().to() - 1,
+        cells.level());
+  }
+
+  private ObjectNode usermeta(double[] domain) {
+    ObjectNode m = JSON.objectNode();
+    m.put("run", manifest.runId());
+    m.put("metric", metric);
+    m.put("agg", agg);
+    m.put("level", cells.level());
+    m.put("span", cells.span());
+    m.put("binRows", cells.rows().binSpan());
+    m.put("binCols", cells.cols().binSpan());
+    m.put("rows", cells.rows().bins());
+    m.put("cols", cells.cols().bins());
+    m.put("x0", cells.cols().from());
+    m.put("x1", cells.cols().to());
+    m.put("y0", cells.rows().from());
+    m.put("y1", cells.rows().to());
+    m.put("n", manifest.n());
+    m.put("nCols", manifest.nCols());
+    m.put("maxZoom", manifest.maxZoom());
+    m.put("storedZoom", manifest.storedZoom());
+    m.put("symmetric", manifest.symmetric());
+    m.set("aggregations", strings(manifest.aggregations().toArray(String[]::new)));
+    m.set("domain", JSON.arrayNode().add(domain[0]).add(domain[1]));
+    m.set("globalRange", globalRange());
+    return m;
+  }
+
+  private ObjectNode globalRange() {
+    Manifest.Range r = manifest.ranges() == null ? null : manifest.ranges().get(metric);
+    if (r == null) {
+      return null;
+    }
+    ObjectNode g = JSON.objectNode().put("min", r.min()).put("max", r.max());
+    if (r.minOffDiagonal() != null) {
+      g.put("minOffDiagonal", r.minOffDiagonal());
+    }
+    if (r.maxOffDiagonal() != null) {
+      g.put("maxOffDiagonal", r.maxOffDiagonal());
+    }
+    return g;
+  }
+
+  private ArrayNode values() {
+    ViewAxis rows = cells.rows();
+    ViewAxis cols = cells.cols();
+    String[] rowLabels = labels(rows);
+    String[] rowRanges = ranges(rows);
+    String[] colLabels = labels(cols);
+    String[] colRanges = ranges(cols);
+    double[] value = cells.values(agg);
+    ArrayNode out = JSON.arrayNode(rows.bins() * cols.bins());
+    for (int r = 0; r < rows.bins(); r++) {
+      for (int c = 0; c < cols.bins(); c++) {
+        int k = r * cols.bins() + c;
+        ObjectNode d = out.addObject();
+        d.put("x0", cols.start(c)).put("x1", cols.end(c));
+        d.put("y0", rows.start(r)).put("y1", rows.end(r));
+        d.put("value", (float) value[k]);
+        putIfHeld(d, "mean", cells.mean(), k);
+        putIfHeld(d, "max", cells.max(), k);
+        putIfHeld(d, "min", cells.min(), k);
+        d.put("pairs", cells.pairs()[k]);
+        d.put("rowLabel", rowLabels[r]).put("colLabel", colLabels[c]);
+        d.put("rowTokens", rowRanges[r]).put("colTokens", colRanges[c]);
+      }
+    }
+    return out;
+  }
+
+  private static void putIfHeld(ObjectNode d, String field, double[] values, int k) {
+    if (values != null) {
+      d.put(field, (float) values[k]);
+    }
+  }
+
+  /** "tok8", or "tok8 +3 more" for a bin of four tokens. */
+  private static String[] labels(ViewAxis axis) {
+    String[] out = new String[axis.bins()];
+    for (int b = 0; b < out.length; b++) {
+      long more = axis.size(b) - 1;
+      out[b] = more == 0 ? axis.first()[b] : axis.first()[b] + " +" + more + " more";
+    }
+    return out;
+  }
+
+  /** "tok8", or "tok8 … tok11". */
+  private static String[] ranges(ViewAxis axis) {
+    String[] out = new String[axis.bins()];
+    for (int b = 0; b < out.length; b++) {
+      out[b] = axis.size(b) == 1 ? axis.first()[b] : axis.first()[b] + " … " + axis.last()[b];
+    }
+    return out;
+  }
+
+  private ArrayNode transforms() {
+    ArrayNode t = JSON.arrayNode();
+    t.addObject()
+        .put(
+            "calculate",
+            "datum.y1 - datum.y0 > 1 ? datum.y0 + '–' + (datum.y1 - 1) : '' + datum.y0")
+        .put("as", "rowPositions");
+    t.addObject()
+        .put(
+            "calculate",
+            "datum.x1 - datum.x0 > 1 ? datum.x0 + '–' + (datum.x1 - 1) : '' + datum.x0")
+        .put("as", "colPositions");
+    return t;
+  }
+
+  private ObjectNode encoding(double[] domain) {
+    ObjectNode e = JSON.objectNode();
+    e.set("x", positional("x0", "columns", cells.cols(), false));
+    e.set("x2", JSON.objectNode().put("field", "x1"));
+    e.set("y", positional("y0", "rows", cells.rows(), true));
+    e.set("y2", JSON.objectNode().put("field", "y1"));
+    e.set("color", color(domain));
+    e.set("tooltip", tooltip());
+    return e;
+  }
+
+  private ObjectNode positional(String field, String title, ViewAxis axis, boolean reverse) {
+    ObjectNode scale =
+        JSON.objectNode().put("zero", false).put("nice", false).put("reverse", reverse);
+    scale.set("domain", JSON.arrayNode().add(axis.from()).add(axis.to()));
+    ObjectNode enc = JSON.objectNode().put("field", field).put("type", "quantitative");
+    enc.put("title", title);
+    enc.set("scale", scale);
+    enc.set("axis", AxisTicks.of(axis, MAX_TICKS, MAX_TICK_LABEL));
+    return enc;
+  }
+
+  private ObjectNode color(double[] domain) {
+    ObjectNode scale = JSON.objectNode().put("type", "linear");
+    scale.set("domain", JSON.arrayNode().add(domain[0]).add(domain[1]));
+    if (ColorDomain.diverging(metric)) {
+      scale.put("domainMid", 0).put("scheme", "redblue").put("reverse", true);
+    } else {
+      scale.put("scheme", "viridis");
+    }
+    scale.put("clamp", true);
+    ObjectNode enc = JSON.objectNode().put("field", "value").put("type", "quantitative");
+    enc.put("title", metric + " (" + agg + ")");
+    enc.set("scale", scale);
+    return enc;
+  }
+
+  private ArrayNode tooltip() {
+    ArrayNode t = JSON.arrayNode();
+    t.addObject().put("field", "rowTokens").put("type", "nominal").put("title", "rows");
+    t.addObject().put("field", "rowPositions").put("type", "nominal").put("title", "row positions");
+    t.addObject().put("field", "colTokens").put("type", "nominal").put("title", "columns");
+    t.addObject()
+        .put("field", "colPositions")
+        .put("type", "nominal")
+        .put("title", "column positions");
+    t.addObject()
+        .put("field", "pairs")
+        .put("type", "quantitative")
+        .put("title", "pairs")
+        .put("format", ",");
+    for (String a : new String[] {"mean", "max", "min"}) {
+      if (cells.values(a) != null) {
+        t.addObject()
+            .put("field", a)
+            .put("type", "quantitative")
+            .put("title", a)
+            .put("format", ".4f");
+      }
+    }
+    return t;
+  }
+
+  private static ObjectNode config() {
+    ObjectNode c = JSON.objectNode();
+    c.set("view", JSON.objectNode().putNull("stroke"));
+    c.set("axis", JSON.objectNode().put("labelLimit", 140).put("grid", false));
+    return c;
+  }
+
+  private static ArrayNode strings(String[] values) {
+    ArrayNode a = JSON.arrayNode();
+    for (String v : values) {
+      a.add(v);
+    }
+    return a;
+  }
+}

@@ -1,0 +1,178 @@
+package org.simheat.viewer.testing;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+import org.simheat.format.Metric;
+
+/**
+ * The fixture's similarity matrix computed naively in double precision from input.npy and its
+ * tokens from input.txt: the reference every test compares the viewer's numbers with.
+ */
+public final class NaiveSimilarity {
+  private final int n;
+  private final int d;
+  private final double[][] vectors;
+  private final List<String> tokens;
+  private final double[][][] values = new double[Metric.values().length][][];
+
+  /** One pooled block of pairs. */
+  public record Pool(double mean, double max, double min, long pairs) {}
+
+  private NaiveSimilarity(double[][] vectors, List<String> tokens) {
+    this.n = vectors.length;
+    this.d = vectors[0].length;
+    this.vectors = vectors;
+    this.tokens = tokens;
+  }
+
+  /** Loads the committed fixture's input. */
+  public static NaiveSimilarity fixture() throws IOException {
+    Path dir = Fixture.dir();
+    double[][] v = readNpy(dir.resolve("input.npy"));
+    List<String> t = Files.readAllLines(dir.resolve("input.txt"), StandardCharsets.UTF_8);
+    if (t.size() != v.length) {
+      throw new IllegalStateException(
+          "input.txt has " + t.size() + " lines for " + v.length + " rows");
+    }
+    return new NaiveSimilarity(v, List.copyOf(t));
+  }
+
+  /** The values of a synthetic run (n² doubles per metric used). */
+  public static NaiveSimilarity of(SyntheticRun run) {
+    double[][] v = new double[run.n()][];
+    List<String> t = new ArrayList<>(run.n());
+    for (int p = 0; p < run.n(); p++) {
+      float[] f = run.vector(p);
+      v[p] = new double[f.length];
+      for (int k = 0; k < f.length; k++) {
+        v[p][k] = f[k];
+      }
+      t.add(run.token(p));
+    }
+    return new NaiveSimilarity(v, t);
+  }
+
+  /** The k best other positions of p, best first. */
+  public int[] topK(Metric metric, int p, int k) {
+    double[] row = matrix(metric)[p];
+    Comparator<Integer> byValue = Comparator.comparingDouble(q -> row[q]);
+    return IntStream.range(0, n)
+        .filter(q -> q != p)
+        .boxed()
+        .sorted(metric.higherIsBetter() ? byValue.reversed() : byValue)
+        .limit(k)
+        .mapToInt(Integer::intValue)
+        .toArray();
+  }
+
+  /** Reads a 2-D little-endian float32 C-order .npy file. */
+  static double[][] readNpy(Path file) throws IOException {
+    ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+    int headerLength = buf.getShort(8) & 0xffff;
+    String header = new String(buf.array(), 10, headerLength, StandardCharsets.US_ASCII);
+    Matcher shape = Pattern.compile("'shape': \\((\\d+), (\\d+)\\)").matcher(header);
+    if (!header.contains("'<f4'") || header.contains("'fortran_order': True") || !shape.find()) {
+      throw new IllegalStateException("Not a 2-D float32 C-order npy: " + header);
+    }
+    int rows = Integer.parseInt(shape.group(1));
+    int cols = Integer.parseInt(shape.group(2));
+    buf.position(10 + headerLength);
+    double[][] out = new double[rows][cols];
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++) {
+        out[r][c] = buf.getFloat();
+      }
+    }
+    return out;
+  }
+
+  public int n() {
+    return n;
+  }
+
+  /** The token at a position. */
+  public String token(int position) {
+    return tokens.get(position);
+  }
+
+  public List<String> tokens() {
+    return tokens;
+  }
+
+  /** The metric's value of pair (a, b): exact formulas, not the Gram-matrix shortcut. */
+  public double value(Metric metric, int a, int b) {
+    return matrix(metric)[a][b];
+  }
+
+  /** The whole matrix of a metric. */
+  public synchronized double[][] matrix(Metric metric) {
+    double[][] m = values[metric.ordinal()];
+    if (m == null) {
+      m = new double[n][n];
+      for (int a = 0; a < n; a++) {
+        for (int b = a; b < n; b++) {
+          m[a][b] = compute(metric, a, b);
+          m[b][a] = m[a][b];
+        }
+      }
+      values[metric.ordinal()] = m;
+    }
+    return m;
+  }
+
+  private double compute(Metric metric, int a, int b) {
+    double dot = 0;
+    double na = 0;
+    double nb = 0;
+    double dist = 0;
+    for (int k = 0; k < d; k++) {
+      double x = vectors[a][k];
+      double y = vectors[b][k];
+      dot += x * y;
+      na += x * x;
+      nb += y * y;
+      dist += (x - y) * (x - y);
+    }
+    return switch (metric) {
+      case DOT -> dot;
+      case COSINE -> na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
+      case L2 -> Math.sqrt(dist);
+    };
+  }
+
+  /** Pools rows [r0, r1) × columns [c0, c1). */
+  public Pool pool(Metric metric, long r0, long r1, long c0, long c1) {
+    double[][] m = matrix(metric);
+    double sum = 0;
+    double max = Double.NEGATIVE_INFINITY;
+    double min = Double.POSITIVE_INFINITY;
+    for (int r = (int) r0; r < r1; r++) {
+      for (int c = (int) c0; c < c1; c++) {
+        sum += m[r][c];
+        max = Math.max(max, m[r][c]);
+        min = Math.min(min, m[r][c]);
+      }
+    }
+    long pairs = (r1 - r0) * (c1 - c0);
+    return new Pool(sum / pairs, max, min, pairs);
+  }
+
+  /** Absolute tolerance of a stored or live value of a metric against this reference. */
+  public static double tolerance(Metric metric) {
+    return switch (metric) {
+      case COSINE -> 1e-5;
+      case DOT -> 1e-4;
+      case L2 -> 2e-3;
+    };
+  }
+}
