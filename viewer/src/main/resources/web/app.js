@@ -223,7 +223,10 @@ async function draw(refit = false) {
   const q = spec.query;
   body.cells = String(spec.data.values.length);
   body.view = `${q.x0},${q.x1},${q.y0},${q.y1}`;
-  body.span = String((spec.usermeta || {}).span ?? '');
+  const meta = spec.usermeta || {};
+  // Positions per bin on each axis: the level's cell span, times any further pooling.
+  body.span = String(meta.binCols ?? meta.span ?? '');
+  body.spanRows = String(meta.binRows ?? meta.span ?? '');
   body.level = String((spec.usermeta || {}).level ?? '');
   controls.showReadout(q, spec.usermeta || {}, spec.data.values.length);
   drawOverlay(null);
