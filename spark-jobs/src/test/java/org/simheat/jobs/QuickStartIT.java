@@ -2,13 +2,22 @@ package org.simheat.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -19,29 +28,39 @@ import org.simheat.jobs.testing.TestSpark;
 
 /**
  * Runs exactly the README's quick start after {@code mvn package}: {@code bin/simheat demo} in a
- * fresh directory, as a separate process, then checks the run it wrote on real data.
+ * fresh directory, as a separate process. It checks the run the demo computed on real data, then
+ * the viewer the demo ends by serving (on a free port), and stops it.
  */
 class QuickStartIT {
+  private static final Pattern SERVING = Pattern.compile("serving .* at (http://\\S+/)");
 
   @Test
   void theDemoComputesAllMiniLmsVocabulary() throws IOException, InterruptedException {
     Path root = Path.of(System.getProperty("user.dir")).getParent();
     Path work = Files.createDirectories(root.resolve("spark-jobs/target/quickstart-it"));
     deleteRecursively(work.resolve("simheat-out"));
-    Process p =
+    ProcessBuilder demo =
         new ProcessBuilder(root.resolve("bin/simheat").toString(), "demo")
             .directory(work.toFile())
-            .redirectError(work.resolve("demo.err").toFile())
-            .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(20, TimeUnit.MINUTES)).isTrue();
-    assertThat(p.exitValue()).as(Files.readString(work.resolve("demo.err"))).isZero();
-
+            .redirectError(work.resolve("demo.err").toFile());
+    demo.environment().put("SIMHEAT_PORT", "0");
+    Process p = demo.start();
+    List<String> out = new ArrayList<>();
+    String url;
+    try (BufferedReader lines =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      url = awaitUrl(lines, out, work);
+      checkViewer(url);
+    } finally {
+      p.destroy();
+      p.waitFor(30, TimeUnit.SECONDS);
+    }
     Path data = work.resolve("simheat-out");
     String runId = Files.readString(data.resolve(RunLayout.LATEST)).trim();
-    assertThat(out)
+    assertThat(out.get(0))
         .startsWith(
             "run " + runId + ": N=30522, d=384, metrics cosine,dot,l2, levels 0..4 stored of 0..7");
+    assertThat(url).startsWith("http://127.0.0.1:");
     Path run = data.resolve(RunLayout.runDir(runId));
     Manifest m = Manifest.fromJson(Files.readString(run.resolve(RunLayout.MANIFEST)));
     assertThat(m.n()).isEqualTo(30522);
@@ -74,6 +93,40 @@ class QuickStartIT {
     List<String> nearest =
         row.<Integer>getList(row.fieldIndex("neighbors")).stream().map(tokens::get).toList();
     assertThat(nearest).hasSize(10).startsWith("kings").contains("queen");
+  }
+
+  /** Reads the demo's output until the viewer prints its URL; fails if the demo exits first. */
+  private static String awaitUrl(BufferedReader lines, List<String> out, Path work)
+      throws IOException {
+    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+      out.add(line);
+      Matcher m = SERVING.matcher(line);
+      if (m.find()) {
+        return m.group(1);
+      }
+    }
+    throw new AssertionError(
+        "the demo ended without serving: "
+            + out
+            + "\n"
+            + Files.readString(work.resolve("demo.err")));
+  }
+
+  /** The page and the API answer, over the demo's run. */
+  private static void checkViewer(String url) throws IOException, InterruptedException {
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> page =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("simheat");
+    HttpResponse<String> tokens =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url + "api/runs/latest/tokens?q=king&limit=3"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(tokens.statusCode()).isEqualTo(200);
+    assertThat(tokens.body()).contains("\"token\":\"king\"");
   }
 
   private static void deleteRecursively(Path p) throws IOException {
