@@ -53,7 +53,11 @@ class LauncherIT {
     try (BufferedReader lines =
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String url = null;
-      for (String line = lines.readLine(); line != null && url == null; line = lines.readLine()) {
+      while (url == null) {
+        String line = lines.readLine();
+        if (line == null) {
+          break;
+        }
         out.add(line);
         Matcher m = SERVING.matcher(line);
         url = m.find() ? m.group(1) : null;
