@@ -87,10 +87,14 @@ class MainTest {
   }
 
   @Test
-  void theServiceSeamFailsInOneLineUntilMerged() {
-    Outcome o = run("view", "--data", tmp.toString(), "--port", "0");
+  void anUnexpectedFailureIsOneLineAndExit1() {
+    Main.ServiceOpener broken =
+        (dir, cacheBytes) -> {
+          throw new IllegalStateException("the disk went away");
+        };
+    Outcome o = run(broken, "view", "--data", tmp.toString(), "--port", "0");
     assertThat(o.code()).isEqualTo(1);
-    assertThat(o.err()).isEqualTo("simheat: failed: RunService not merged yet\n");
+    assertThat(o.err()).isEqualTo("simheat: failed: the disk went away\n");
   }
 
   @Test
