@@ -185,7 +185,7 @@ async function load() {
   const [x0, x1] = requestRange(state.x, nCols());
   const [y0, y1] = requestRange(state.y, nRows());
   const query = { metric: state.metric, agg: state.agg, x0, x1, y0, y1, res: state.res };
-  if (spec && spec.usermeta && 'mask' in spec.usermeta) query.mask = state.mask;
+  if (manifest.symmetric || state.mask) query.mask = state.mask;
   try {
     const next = await api.view(state.run, query, controller.signal);
     if (controller !== inflight) return;
@@ -207,7 +207,8 @@ async function load() {
  */
 async function draw(refit = false) {
   if (!spec || !manifest) return;
-  const values = spec.data.values.map((c) => c.value);
+  // A masked bin of self-pairs only has no value: it is drawn empty and sets no colour.
+  const values = spec.data.values.map((c) => c.value).filter((v) => v !== null && Number.isFinite(v));
   const colour = colourScale(state, values, manifest.ranges && manifest.ranges[state.metric]);
   const size = plotSize();
   const shown = await heatmap.render(spec, {

@@ -84,12 +84,21 @@ export class Controls {
     }
   }
 
-  /** After a render: the colour note, and the mask toggle only where the server supports it. */
+  /**
+   * After a render: the colour note, and the self-pairs toggle where the run has a diagonal (the
+   * server then reports usermeta.mask), with a note when the max and min of diagonal cells could
+   * not be recomputed without them.
+   */
   showColour(colour, meta) {
     this.colour = colour;
     this.showScheme(this.state);
     $('domain-note').textContent = `${colour.note} ${fmtValue(colour.domain[0])} to ${fmtValue(colour.domain[1])}.`;
     $('mask-field').hidden = !('mask' in meta);
+    const pooled = meta.mask === true && meta.maskExact === false;
+    $('mask-note').hidden = !pooled;
+    $('mask-note').textContent = pooled
+      ? 'Cells on the diagonal are too large to recompute here: their max and min still include self-pairs; means exclude them.'
+      : '';
   }
 
   showReadout(q, meta, count) {

@@ -88,13 +88,20 @@ export class Heatmap {
     return { width: box.width, height: box.height };
   }
 
-  /** The plot area in client pixels, or null before the first render. */
+  /**
+   * The plot area in client pixels, or null before the first render. Vega draws it at the view's
+   * padding plus its origin (the room taken by axes and legends) from the canvas corner.
+   */
   plotRect() {
     const canvas = this.layer && this.layer.querySelector('canvas');
     if (!canvas || !this.view) return null;
     const box = canvas.getBoundingClientRect();
     const [ox, oy] = this.view.origin();
-    return { left: box.left + ox, top: box.top + oy, width: this.view.width(), height: this.view.height() };
+    const pad = this.view.padding();
+    return {
+      left: box.left + ox + (pad.left || 0), top: box.top + oy + (pad.top || 0),
+      width: this.view.width(), height: this.view.height(),
+    };
   }
 
   /** The matrix position under a client point: {x, y, inside}. */

@@ -38,6 +38,7 @@ class PageIT {
   private static final Path SCREENSHOTS =
       Path.of(System.getProperty("basedir", ".")).resolve("target/screenshots");
   private static final Path WORK = Path.of(System.getProperty("java.io.tmpdir"));
+  private static final String WHITE = "rgb(255, 255, 255)";
 
   private static ViewerServer server;
   private static HeadlessChromium chromium;
@@ -248,6 +249,77 @@ class PageIT {
   }
 
   @Test
+  void hoveringALiveCellShowsThePairAttainingItsMax() throws IOException {
+    page.open("#x=0,10&y=0,10&agg=max");
+    assertThat(page.data("level")).as("one token per cell: a live level").isEqualTo("2");
+    double[] at = page.pointAt(2.5, 9.5);
+    browser.hover(at[0] - 3, at[1] - 3);
+    browser.hover(at[0], at[1]);
+    page.await(
+        "(document.getElementById('vg-tooltip-element') || {}).classList?.contains('visible')");
+
+    assertThat(browser.evaluate("document.getElementById('vg-tooltip-element').innerText").asText())
+        .contains(" × ")
+        .contains("max pair")
+        .contains("naïve東京 × tok2");
+  }
+
+  @Test
+  void hidingSelfPairsChangesTheRequestAndEmptiesTheDiagonalCell() throws IOException {
+    page.open("#x=0,10&y=0,10");
+    assertThat(browser.evaluate("document.getElementById('mask-field').hidden").asBoolean())
+        .as("the toggle shows for a symmetric run")
+        .isFalse();
+    assertThat(browser.evaluate("document.getElementById('mask-field').innerText").asText())
+        .contains("Hide self-pairs");
+    String offDiagonal = page.pixelAt(4.5, 5.5);
+    assertThat(page.pixelAt(5.5, 5.5)).as("cosine 1 of tok5 with itself").isNotEqualTo(WHITE);
+
+    browser.evaluate("document.getElementById('mask').click()");
+    page.awaitReady(lastViewRequestHas("mask=true"));
+
+    assertThat(page.pixelAt(5.5, 5.5))
+        .as("a cell of one self-pair is drawn empty")
+        .isEqualTo(WHITE);
+    assertThat(page.pixelAt(4.5, 5.5)).isEqualTo(offDiagonal);
+    Files.createDirectories(SCREENSHOTS);
+    Files.write(SCREENSHOTS.resolve("page-mask.png"), browser.screenshot());
+    page.await("location.hash.includes('mask=1')");
+    String hash = browser.evaluate("location.hash").asText();
+    page.open(hash);
+    assertThat(browser.evaluate("document.getElementById('mask').checked").asBoolean()).isTrue();
+    assertThat(browser.evaluate(lastViewRequestHas("mask=true")).asBoolean())
+        .as("a reloaded URL asks for the mask at once")
+        .isTrue();
+    assertThat(page.pixelAt(5.5, 5.5)).isEqualTo(WHITE);
+
+    browser.evaluate("document.getElementById('mask').click()");
+    page.awaitReady(lastViewRequestHas("mask=false"));
+    assertThat(page.pixelAt(5.5, 5.5)).isNotEqualTo(WHITE);
+    page.await("!location.hash.includes('mask=')");
+  }
+
+  @Test
+  void hidingSelfPairsLowersAPooledDiagonalCell() throws IOException {
+    page.open("#metric=dot&res=32&x=0,40&y=0,40");
+    assertThat(page.data("span")).as("cells of 2 × 2 tokens").isEqualTo("2");
+    String query = "api/runs/latest/view?metric=dot&agg=mean&x0=0&x1=40&y0=0&y1=40&res=32";
+    JsonNode kept = page.getJson(query + "&mask=false").at("/data/values/" + (2 * 20 + 2));
+    JsonNode hidden = page.getJson(query + "&mask=true").at("/data/values/" + (2 * 20 + 2));
+    String before = page.pixelAt(5, 5);
+
+    browser.evaluate("document.getElementById('mask').click()");
+    page.awaitReady(lastViewRequestHas("mask=true"));
+
+    assertThat(hidden.get("y0").asLong()).isEqualTo(4);
+    assertThat(hidden.get("pairs").asLong()).isEqualTo(2);
+    assertThat(hidden.get("value").asDouble())
+        .as("dot(x4, x5) < (‖x4‖² + ‖x5‖²) / 2: without the self-pairs the mean drops")
+        .isLessThan(kept.get("value").asDouble());
+    assertThat(page.pixelAt(5, 5)).isNotEqualTo(before).isNotEqualTo(WHITE);
+  }
+
+  @Test
   void shiftDragBoxZoomsArrowKeysPanAndDoubleClickResets() throws IOException {
     page.open("#x=0,10&y=0,10");
     double[] from = page.pointAt(2.25, 2.25);
@@ -341,6 +413,15 @@ class PageIT {
             "api/runs/latest/view?metric=%s&agg=%s&x0=%d&x1=%d&y0=%d&y1=%d&res=%d",
             page.text("metric"), page.text("agg"), v[0], v[1], v[2], v[3], res);
     assertThat(page.getJson(query).path("data").path("values").size()).isEqualTo((int) cells);
+  }
+
+  /** A condition: the page's latest viewport request carries a query fragment. */
+  private static String lastViewRequestHas(String fragment) {
+    return "(() => { const v = performance.getEntriesByType('resource')"
+        + ".map(e => e.name).filter(n => n.includes('/view?'));"
+        + " return v.length > 0 && v[v.length - 1].includes('"
+        + fragment
+        + "'); })()";
   }
 
   private static String schemeColour(double t) throws IOException {

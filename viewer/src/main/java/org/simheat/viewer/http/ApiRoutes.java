@@ -17,7 +17,7 @@ import org.simheat.viewer.service.ViewerService.ViewRequest;
  * /api/runs
  * /api/runs/{run}/manifest
  * /api/runs/{run}/tiles/{metric}/{z}/{i}/{j}
- * /api/runs/{run}/view?metric=&amp;agg=&amp;x0=&amp;x1=&amp;y0=&amp;y1=&amp;res=
+ * /api/runs/{run}/view?metric=&amp;agg=&amp;x0=&amp;x1=&amp;y0=&amp;y1=&amp;res=&amp;mask=
  * /api/runs/{run}/tokens?q=&amp;limit=&amp;axis=rows|cols
  * /api/runs/{run}/neighbors/{metric}/{position}?k=
  * </pre>
@@ -51,7 +51,7 @@ final class ApiRoutes {
   /**
    * The call answering an API target, or null when no route matches its shape.
    *
-   * @throws ApiException 400 for a malformed run id, metric, aggregation, axis or number
+   * @throws ApiException 400 for a malformed run id, metric, aggregation, axis, flag or number
    */
   Call resolve(RequestTarget target) {
     List<String> s = target.segments();
@@ -99,7 +99,10 @@ final class ApiRoutes {
     }
   }
 
-  /** The viewport call; absent ranges default to the whole matrix, metric to the run's first. */
+  /**
+   * The viewport call; absent ranges default to the whole matrix, metric to the run's first, mask
+   * (hide the self-pairs) to false.
+   */
   private Call view(String run, QueryParams q) {
     String metric = q.get("metric") == null ? null : metric(q.get("metric"));
     String agg = aggregation(q.get("agg") == null ? Aggregation.MEAN.id() : q.get("agg"));
@@ -108,6 +111,7 @@ final class ApiRoutes {
     Long x1 = q.longOrNull("x1");
     Long y1 = q.longOrNull("y1");
     int res = q.intOr("res", DEFAULT_RES);
+    boolean mask = q.booleanOr("mask", false);
     return () -> {
       Manifest m = metric == null || x1 == null || y1 == null ? service.manifest(run) : null;
       ViewRequest request =
@@ -118,7 +122,8 @@ final class ApiRoutes {
               x1 != null ? x1 : m.nCols(),
               y0,
               y1 != null ? y1 : m.n(),
-              res);
+              res,
+              mask);
       return JsonBodies.of(service.view(run, request));
     };
   }

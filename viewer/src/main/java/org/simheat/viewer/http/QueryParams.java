@@ -69,6 +69,25 @@ final class QueryParams {
   }
 
   /**
+   * An optional boolean parameter: {@code true} or {@code false} (also {@code 1} or {@code 0}).
+   *
+   * @throws ApiException 400 naming the parameter and the value if it is anything else
+   */
+  boolean booleanOr(String name, boolean fallback) {
+    String value = get(name);
+    if (value == null) {
+      return fallback;
+    }
+    return switch (value) {
+      case "true", "1" -> true;
+      case "false", "0" -> false;
+      default ->
+          throw ApiException.badRequest(
+              "Bad " + name + ": '" + RequestTarget.echo(value) + "' is not true or false");
+    };
+  }
+
+  /**
    * Parses a non-negative decimal integer no larger than {@code max}.
    *
    * @throws ApiException 400 naming the parameter and the value otherwise

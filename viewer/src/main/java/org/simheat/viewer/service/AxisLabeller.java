@@ -4,14 +4,16 @@ import java.io.IOException;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import org.simheat.viewer.spec.MaxPairs;
 import org.simheat.viewer.spec.ViewAxis;
 import org.simheat.viewer.spec.ViewCells;
 import org.simheat.viewer.store.OpenRun;
 
 /**
- * Attaches tokens to a view's bins: the first and last token of every row and column bin, looked up
- * in one batch (a few hundred positions, mostly cached while panning). A rectangular run has no
- * column tokens; its columns are labelled {@code #position}.
+ * Attaches tokens to a view's bins: the first and last token of every row and column bin, and the
+ * tokens of each bin's max pair where the view has them, looked up in one batch (a few hundred
+ * positions, mostly cached while panning). A rectangular run has no column tokens; its columns are
+ * labelled {@code #position}.
  */
 final class AxisLabeller {
   private final OpenRun run;
@@ -28,12 +30,41 @@ final class AxisLabeller {
   ViewCells label(ViewCells cells) throws IOException {
     Set<Long> wanted = new HashSet<>();
     collect(cells.rows(), wanted);
-    if (run.manifest().symmetric()) {
+    boolean symmetric = run.manifest().symmetric();
+    if (symmetric) {
       collect(cells.cols(), wanted);
     }
+    MaxPairs pairs = cells.maxPairs();
+    if (pairs != null) {
+      collect(pairs.rows(), wanted);
+      if (symmetric) {
+        collect(pairs.cols(), wanted);
+      }
+    }
     Map<Long, String> tokens = run.tokens().tokens(wanted);
-    Map<Long, String> colTokens = run.manifest().symmetric() ? tokens : Map.of();
-    return cells.withAxes(label(cells.rows(), tokens), label(cells.cols(), colTokens));
+    Map<Long, String> colTokens = symmetric ? tokens : Map.of();
+    return cells.withLabels(
+        label(cells.rows(), tokens),
+        label(cells.cols(), colTokens),
+        pairs == null
+            ? null
+            : pairs.withTokens(label(pairs.rows(), tokens), label(pairs.cols(), colTokens)));
+  }
+
+  private static void collect(long[] positions, Set<Long> wanted) {
+    for (long p : positions) {
+      if (p >= 0) {
+        wanted.add(p);
+      }
+    }
+  }
+
+  private static String[] label(long[] positions, Map<Long, String> tokens) {
+    String[] out = new String[positions.length];
+    for (int b = 0; b < out.length; b++) {
+      out[b] = positions[b] < 0 ? null : token(tokens, positions[b]);
+    }
+    return out;
   }
 
   private static void collect(ViewAxis axis, Set<Long> wanted) {

@@ -19,7 +19,9 @@ import org.simheat.viewer.store.TileData;
  * norms taken in double precision, and D = A·Bᵀ computed by SGEMM. Each pair's value is cosine
  * D/(‖a‖·‖b‖) (0 if either row is zero), dot D, or l2 √max(0, ‖a‖² + ‖b‖² − 2D) (exactly 0 where
  * row and column are the same position). Cell (r, c) pools the pairs with ⌊row/s⌋ = r and ⌊col/s⌋ =
- * c: the mean in double over its pair count, the max and min of the float values.
+ * c: the mean in double over its pair count, the max and min of the float values, and the pair
+ * attaining the max (the first in row-major order on ties: a later pair replaces it only if it is
+ * larger, or equal and lexicographically earlier, since blocks visit a cell's pairs out of order).
  *
  * <p>Invariant: the result equals a stored tile of the same level up to float rounding of D (l2 of
  * near-identical rows is off by about √(ε·‖a‖²), as in the job). Cost: 2·p·q·d flops; products are
@@ -53,17 +55,45 @@ final class LiveTileComputer {
    * @throws IOException if the embeddings cannot be read
    */
   TileData compute(OpenRun run, Metric metric, int z, long i, long j) throws IOException {
+    return withPermit(() -> new Pass(run, metric, z, i, j).run());
+  }
+
+  /** Work that reads embeddings and multiplies. */
+  @FunctionalInterface
+  interface Work<T> {
+    /** Does the work. */
+    T run() throws IOException;
+  }
+
+  /**
+   * Runs work that competes with live tiles for the cores, holding one of the permits.
+   *
+   * @throws IOException if the work fails, or the wait for a permit is interrupted
+   */
+  <T> T withPermit(Work<T> work) throws IOException {
     try {
       permits.acquire();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new InterruptedIOException("Interrupted while waiting to compute a live tile");
+      throw new InterruptedIOException("Interrupted while waiting to compute live");
     }
     try {
-      return new Pass(run, metric, z, i, j).run();
+      return work.run();
     } finally {
       permits.release();
     }
+  }
+
+  /**
+   * The value of one pair from its float inner product and its rows' norms: cosine D/(‖a‖·‖b‖) (0
+   * if either row is zero), dot D, or l2 √max(0, ‖a‖² + ‖b‖² − 2D), exactly 0 for a self-pair.
+   */
+  static double pairValue(Metric metric, float dot, double na, double nb, boolean samePosition) {
+    return switch (metric) {
+      case DOT -> dot;
+      case COSINE -> na == 0 || nb == 0 ? 0 : dot / (na * nb);
+      case L2 -> samePosition ? 0 : Math.sqrt(Math.max(0, na * na + nb * nb - 2.0 * dot));
+    };
   }
 
   /** The state of one tile's computation. */
@@ -81,6 +111,8 @@ final class LiveTileComputer {
     private final double[] sum;
     private final float[] max;
     private final float[] min;
+    private final int[] maxRow;
+    private final int[] maxCol;
     private float[] product = new float[0];
 
     Pass(OpenRun run, Metric metric, int z, long i, long j) {
@@ -98,83 +130,85 @@ final class LiveTileComputer {
       this.sum = new double[rows * cols];
       this.max = new float[rows * cols];
       this.min = new float[rows * cols];
+      this.maxRow = new int[rows * cols];
+      this.maxCol = new int[rows * cols];
       Arrays.fill(max, Float.NEGATIVE_INFINITY);
       Arrays.fill(min, Float.POSITIVE_INFINITY);
+      Arrays.fill(maxRow, -1);
+      Arrays.fill(maxCol, -1);
     }
 
     TileData run() throws IOException {
       long rowStart = rowCell0 * span;
       long colStart = colCell0 * span;
-      Block fixedCols = colEnd - colStart <= BLOCK ? read(colStart, colEnd) : null;
+      VectorBlock fixedCols = colEnd - colStart <= BLOCK ? read(colStart, colEnd) : null;
       for (long r = rowStart; r < rowEnd; r += BLOCK) {
-        Block a = read(r, Math.min(r + BLOCK, rowEnd));
+        VectorBlock a = read(r, Math.min(r + BLOCK, rowEnd));
         for (long c = colStart; c < colEnd; c += BLOCK) {
-          Block b = fixedCols != null ? fixedCols : read(c, Math.min(c + BLOCK, colEnd));
-          multiply(a, b.start == a.start && b.count == a.count ? a : b);
+          VectorBlock b = fixedCols != null ? fixedCols : read(c, Math.min(c + BLOCK, colEnd));
+          multiply(a, b.samePositions(a) ? a : b);
         }
       }
       return finish();
     }
 
-    private Block read(long from, long to) throws IOException {
-      float[] v = embeddings.read(from, to);
-      int d = embeddings.dim();
-      int count = (int) (to - from);
-      double[] norms = new double[count];
-      for (int x = 0; x < count; x++) {
-        double s = 0;
-        for (int k = x * d, e = k + d; k < e; k++) {
-          s += (double) v[k] * v[k];
-        }
-        norms[x] = Math.sqrt(s);
-      }
-      return new Block(from, count, v, norms);
+    private VectorBlock read(long from, long to) throws IOException {
+      return VectorBlock.read(embeddings, from, to);
     }
 
-    private void multiply(Block a, Block b) {
-      int n = a.count * b.count;
+    private void multiply(VectorBlock a, VectorBlock b) {
+      int n = a.count() * b.count();
       if (product.length < n) {
         product = new float[n];
       }
       DenseProduct.multiplyTransposed(
-          a.vectors, a.count, b.vectors, b.count, embeddings.dim(), product);
-      for (int x = 0; x < a.count; x++) {
-        long row = a.start + x;
+          a.vectors(), a.count(), b.vectors(), b.count(), embeddings.dim(), product);
+      for (int x = 0; x < a.count(); x++) {
+        long row = a.start() + x;
         int cellRow = (int) (row / span - rowCell0);
-        foldRow(row, a.norms[x], x * b.count, cellRow * cols, b);
+        foldRow(row, a.norms()[x], x * b.count(), cellRow * cols, b);
       }
     }
 
     /** Folds one row of products into its cells, a run of up to {@code span} columns at a time. */
-    private void foldRow(long row, double na, int offset, int cellOffset, Block b) {
+    private void foldRow(long row, double na, int offset, int cellOffset, VectorBlock b) {
+      long start = b.start();
+      double[] norms = b.norms();
       int y = 0;
-      while (y < b.count) {
-        long col = b.start + y;
-        long cell = col / span;
-        int end = (int) Math.min(b.count, (cell + 1) * span - b.start);
+      while (y < b.count()) {
+        long cell = (start + y) / span;
+        int end = (int) Math.min(b.count(), (cell + 1) * span - start);
         double s = 0;
         float hi = Float.NEGATIVE_INFINITY;
         float lo = Float.POSITIVE_INFINITY;
+        int at = -1;
         for (; y < end; y++) {
-          double v = value(product[offset + y], na, b.norms[y], row == b.start + y);
+          double v = pairValue(metric, product[offset + y], na, norms[y], row == start + y);
           s += v;
           float f = (float) v;
-          hi = Math.max(hi, f);
+          if (f > hi) {
+            hi = f;
+            at = y;
+          }
           lo = Math.min(lo, f);
         }
         int k = cellOffset + (int) (cell - colCell0);
         sum[k] += s;
-        max[k] = Math.max(max[k], hi);
+        if (at >= 0) {
+          offerMax(k, hi, row, start + at);
+        }
         min[k] = Math.min(min[k], lo);
       }
     }
 
-    private double value(float dot, double na, double nb, boolean samePosition) {
-      return switch (metric) {
-        case DOT -> dot;
-        case COSINE -> na == 0 || nb == 0 ? 0 : dot / (na * nb);
-        case L2 -> samePosition ? 0 : Math.sqrt(Math.max(0, na * na + nb * nb - 2.0 * dot));
-      };
+    /** Takes (row, col) as cell k's max pair if larger, or equal and earlier in row-major order. */
+    private void offerMax(int k, float value, long row, long col) {
+      boolean earlier = row < maxRow[k] || row == maxRow[k] && col < maxCol[k];
+      if (value > max[k] || value == max[k] && (maxRow[k] < 0 || earlier)) {
+        max[k] = value;
+        maxRow[k] = (int) row;
+        maxCol[k] = (int) col;
+      }
     }
 
     private TileData finish() {
@@ -192,10 +226,13 @@ final class LiveTileComputer {
       boolean hasMax = run.aggregations().contains(Aggregation.MAX);
       boolean hasMin = run.aggregations().contains(Aggregation.MIN);
       return new TileData(
-          rows, cols, hasMean ? mean : null, hasMax ? max : null, hasMin ? min : null);
+          rows,
+          cols,
+          hasMean ? mean : null,
+          hasMax ? max : null,
+          hasMin ? min : null,
+          hasMax ? maxRow : null,
+          hasMax ? maxCol : null);
     }
   }
-
-  /** Consecutive positions' vectors and norms. */
-  private record Block(long start, int count, float[] vectors, double[] norms) {}
 }

@@ -59,8 +59,13 @@ public final class RunService implements ViewerService {
             options.tokenCacheEntries(),
             options.rescanMillis(),
             cache::forget);
-    this.tiles = new TileSource(cache, new LiveTileComputer(options.liveThreads()));
-    this.pooler = new ViewportPooler(tiles, options.maxViewMultiplyAdds());
+    LiveTileComputer live = new LiveTileComputer(options.liveThreads());
+    this.tiles = new TileSource(cache, live);
+    this.pooler =
+        new ViewportPooler(
+            tiles,
+            new DiagonalMask(live, options.maxViewMultiplyAdds()),
+            options.maxViewMultiplyAdds());
     this.maxTileMultiplyAdds = options.maxTileMultiplyAdds();
     LOG.info("Live tiles multiply with {}", DenseProduct.describe());
   }
@@ -112,7 +117,8 @@ public final class RunService implements ViewerService {
    * A Vega-Lite spec of a viewport (see {@link ViewportPooler} and {@link ViewSpecBuilder}). A
    * blank metric means the run's first, a blank aggregation {@code mean}; {@code res} 0 means 128;
    * {@code x1} and {@code y1} are clamped to the matrix, so {@code Long.MAX_VALUE} means "to the
-   * end".
+   * end". With {@code mask} a symmetric run's cells exclude the self-pairs (see {@link
+   * DiagonalMask}); a rectangular run ignores it and says so in the spec's {@code usermeta}.
    *
    * @throws ApiException 404 for an unknown run, metric or aggregation, 400 for {@code res} outside
    *     32..512, a negative or empty range, or a range starting past the matrix
@@ -133,7 +139,7 @@ public final class RunService implements ViewerService {
           int res = RequestChecks.resolution(request.res());
           long[] x = RequestChecks.range("x", request.x0(), request.x1(), r.geometry().cols());
           long[] y = RequestChecks.range("y", request.y0(), request.y1(), r.geometry().rows());
-          ViewCells cells = pooler.pool(r, m, x[0], x[1], y[0], y[1], res);
+          ViewCells cells = pooler.pool(r, m, x[0], x[1], y[0], y[1], res, request.mask());
           cells = new AxisLabeller(r).label(cells);
           return ViewSpecBuilder.build(r.manifest(), m.id(), a.id(), cells);
         });

@@ -107,8 +107,17 @@ public interface ViewerService {
    * @param y0 first row
    * @param y1 row past the last
    * @param res about this many cells per side
+   * @param mask whether pooled cells exclude the self-pairs (a symmetric run's diagonal); a
+   *     rectangular run has none and ignores it
    */
-  record ViewRequest(String metric, String agg, long x0, long x1, long y0, long y1, int res) {}
+  record ViewRequest(
+      String metric, String agg, long x0, long x1, long y0, long y1, int res, boolean mask) {
+
+    /** A request that keeps the self-pairs in its cells. */
+    public ViewRequest(String metric, String agg, long x0, long x1, long y0, long y1, int res) {
+      this(metric, agg, x0, x1, y0, y1, res, false);
+    }
+  }
 
   /**
    * A search hit.

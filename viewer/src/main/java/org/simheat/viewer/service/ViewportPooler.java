@@ -1,9 +1,9 @@
 package org.simheat.viewer.service;
 
 import java.io.IOException;
-import java.util.Arrays;
 import org.simheat.format.Metric;
 import org.simheat.format.TileGeometry;
+import org.simheat.viewer.spec.MaskState;
 import org.simheat.viewer.spec.ViewAxis;
 import org.simheat.viewer.spec.ViewCells;
 import org.simheat.viewer.store.OpenRun;
@@ -21,33 +21,49 @@ import org.simheat.viewer.store.TileData;
  * while panning; the covered range is the viewport widened to whole bins.
  *
  * <p>Pooling is exact: a bin's mean is Σ mean·pairs / Σ pairs over its level cells, its max and min
- * those of the cells, its pairs the product of its row and column extents. Cost: reading the tiles
- * that cover the range, one at a time, plus O(cells) work; memory O(bins).
+ * those of the cells, its pairs the product of its row and column extents. At live levels a bin
+ * also keeps the pair attaining its max. A masked view of a symmetric run hands its diagonal cells
+ * to {@link DiagonalMask}, which removes their self-pairs. Cost: reading the tiles that cover the
+ * range, one at a time, plus O(cells) work; memory O(bins).
  */
 final class ViewportPooler {
   static final int CELL_BUDGET = 4;
 
   private final TileSource tiles;
+  private final DiagonalMask mask;
   private final long maxLiveMultiplyAdds;
 
-  ViewportPooler(TileSource tiles, long maxLiveMultiplyAdds) {
+  ViewportPooler(TileSource tiles, DiagonalMask mask, long maxLiveMultiplyAdds) {
     this.tiles = tiles;
+    this.mask = mask;
     this.maxLiveMultiplyAdds = maxLiveMultiplyAdds;
   }
 
   /**
-   * Pools columns [x0, x1) × rows [y0, y1), already checked to lie inside the matrix.
+   * Pools columns [x0, x1) × rows [y0, y1), already checked to lie inside the matrix, without the
+   * self-pairs when {@code hideSelfPairs} and the run is symmetric.
    *
-   * @throws IOException if a tile cannot be read
+   * @throws IOException if a tile or the embeddings cannot be read
    */
-  ViewCells pool(OpenRun run, Metric metric, long x0, long x1, long y0, long y1, int res)
+  ViewCells pool(
+      OpenRun run,
+      Metric metric,
+      long x0,
+      long x1,
+      long y0,
+      long y1,
+      int res,
+      boolean hideSelfPairs)
       throws IOException {
     TileGeometry g = run.geometry();
     int z = level(run, x0, x1, y0, y1, res);
     long s = g.span(z);
     ViewAxis cols = axis(x0, x1, s * factor(cells(x0, x1, s), res), g.cols());
     ViewAxis rows = axis(y0, y1, s * factor(cells(y0, y1, s), res), g.rows());
-    Bins bins = new Bins(rows.bins() * cols.bins());
+    boolean symmetric = run.manifest().symmetric();
+    boolean masking = hideSelfPairs && symmetric;
+    boolean live = z > run.manifest().storedZoom();
+    BinAccumulator bins = new BinAccumulator(rows.bins() * cols.bins(), live);
     long cr0 = rows.from() / s;
     long cr1 = ceilDiv(rows.to(), s);
     long cc0 = cols.from() / s;
@@ -58,11 +74,28 @@ final class ViewportPooler {
         TileData tile = tiles.tile(run, metric, z, ti, tj);
         Window w =
             new Window(
-                z, ti * t, tj * t, cr0, cr1, cc0, cc1, rows.binSpan() / s, cols.binSpan() / s);
+                z,
+                ti * t,
+                tj * t,
+                cr0,
+                cr1,
+                cc0,
+                cc1,
+                rows.binSpan() / s,
+                cols.binSpan() / s,
+                masking);
         fold(g, tile, w, cols.bins(), bins);
       }
     }
-    return bins.finish(z, s, rows, cols);
+    MaskState state;
+    if (masking) {
+      state = mask.apply(run, metric, s, bins);
+    } else if (symmetric) {
+      state = MaskState.OFF;
+    } else {
+      state = hideSelfPairs ? MaskState.IGNORED : MaskState.NOT_APPLICABLE;
+    }
+    return bins.finish(z, s, rows, cols, state);
   }
 
   /** The level a viewport is drawn from (see the class comment). */
@@ -132,7 +165,8 @@ final class ViewportPooler {
   }
 
   /**
-   * The level cells of one tile that fall in the viewport's cell range, and the grouping into bins.
+   * The level cells of one tile that fall in the viewport's cell range, the grouping into bins, and
+   * whether diagonal cells are deferred to the mask.
    */
   private record Window(
       int z,
@@ -143,9 +177,11 @@ final class ViewportPooler {
       long cc0,
       long cc1,
       long fy,
-      long fx) {}
+      long fx,
+      boolean masking) {}
 
-  private static void fold(TileGeometry g, TileData tile, Window w, int binCols, Bins bins) {
+  private static void fold(
+      TileGeometry g, TileData tile, Window w, int binCols, BinAccumulator bins) {
     long rFrom = Math.max(w.cr0(), w.tileRow0());
     long rTo = Math.min(w.cr1(), w.tileRow0() + tile.rows());
     long cFrom = Math.max(w.cc0(), w.tileCol0());
@@ -157,59 +193,13 @@ final class ViewportPooler {
       for (long c = cFrom; c < cTo; c++) {
         int bin = binRow * binCols + (int) ((c - w.cc0()) / w.fx());
         int k = offset + (int) (c - w.tileCol0());
-        bins.add(bin, k, rowExtent * g.colExtent(w.z(), c), tile);
+        long pairs = rowExtent * g.colExtent(w.z(), c);
+        if (w.masking() && r == c) {
+          bins.addDiagonal(bin, r, tile, k, pairs);
+        } else {
+          bins.add(bin, tile, k, pairs);
+        }
       }
-    }
-  }
-
-  /** Accumulators of every bin. */
-  private static final class Bins {
-    private final double[] weightedMean;
-    private final double[] max;
-    private final double[] min;
-    private final long[] pairs;
-    private boolean hasMean;
-    private boolean hasMax;
-    private boolean hasMin;
-
-    Bins(int n) {
-      weightedMean = new double[n];
-      max = new double[n];
-      min = new double[n];
-      pairs = new long[n];
-      Arrays.fill(max, Double.NEGATIVE_INFINITY);
-      Arrays.fill(min, Double.POSITIVE_INFINITY);
-    }
-
-    void add(int bin, int cell, long cellPairs, TileData tile) {
-      pairs[bin] += cellPairs;
-      if (tile.mean() != null) {
-        hasMean = true;
-        weightedMean[bin] += (double) tile.mean()[cell] * cellPairs;
-      }
-      if (tile.max() != null) {
-        hasMax = true;
-        max[bin] = Math.max(max[bin], tile.max()[cell]);
-      }
-      if (tile.min() != null) {
-        hasMin = true;
-        min[bin] = Math.min(min[bin], tile.min()[cell]);
-      }
-    }
-
-    ViewCells finish(int z, long s, ViewAxis rows, ViewAxis cols) {
-      for (int b = 0; b < pairs.length; b++) {
-        weightedMean[b] /= pairs[b];
-      }
-      return new ViewCells(
-          z,
-          s,
-          rows,
-          cols,
-          hasMean ? weightedMean : null,
-          hasMax ? max : null,
-          hasMin ? min : null,
-          pairs);
     }
   }
 

@@ -2,8 +2,9 @@ package org.simheat.viewer.spec;
 
 /**
  * The pooled cells of a viewport, row-major (rows.bins() × cols.bins()): each bin pools every pair
- * of its row and column ranges, exactly (means weighted by pair counts). An aggregation the run
- * does not store is null.
+ * of its row and column ranges, exactly (means weighted by pair counts), except the self-pairs when
+ * the view masks them. An aggregation the run does not store is null; a bin without pairs (a masked
+ * bin of self-pairs only) has NaN values.
  *
  * @param level the pyramid level the cells were pooled from
  * @param span that level's cell span
@@ -13,6 +14,8 @@ package org.simheat.viewer.spec;
  * @param max maxima
  * @param min minima
  * @param pairs pairs per bin
+ * @param maxPairs the pair attaining each bin's max, or null where the level does not know it
+ * @param mask what the view did about self-pairs
  */
 public record ViewCells(
     int level,
@@ -22,11 +25,27 @@ public record ViewCells(
     double[] mean,
     double[] max,
     double[] min,
-    long[] pairs) {
+    long[] pairs,
+    MaxPairs maxPairs,
+    MaskState mask) {
 
-  /** These cells with other (labelled) axes of the same bins. */
-  public ViewCells withAxes(ViewAxis labelledRows, ViewAxis labelledCols) {
-    return new ViewCells(level, span, labelledRows, labelledCols, mean, max, min, pairs);
+  /** Cells of a rectangular run without max pairs or mask. */
+  public ViewCells(
+      int level,
+      long span,
+      ViewAxis rows,
+      ViewAxis cols,
+      double[] mean,
+      double[] max,
+      double[] min,
+      long[] pairs) {
+    this(level, span, rows, cols, mean, max, min, pairs, null, MaskState.NOT_APPLICABLE);
+  }
+
+  /** These cells with other (labelled) axes of the same bins and (labelled) max pairs. */
+  public ViewCells withLabels(ViewAxis labelledRows, ViewAxis labelledCols, MaxPairs labelled) {
+    return new ViewCells(
+        level, span, labelledRows, labelledCols, mean, max, min, pairs, labelled, mask);
   }
 
   /** The values of an aggregation id ({@code mean}, {@code max}, {@code min}), or null. */

@@ -13,7 +13,13 @@ import org.simheat.format.Manifest;
  * for the next viewport in positions.
  *
  * <p>Colour: cosine and dot are diverging around 0 (domain ±max|value| of the visible bins); l2 is
- * sequential over the visible range. Axes show the first token of a sample of bins.
+ * sequential over the visible range. Axes show the first token of a sample of bins. A bin without
+ * pairs (self-pairs only, masked) has null values and is filtered out of the marks, so it is drawn
+ * empty. At live levels each bin names the pair attaining its max ({@code maxRow}, {@code maxCol},
+ * {@code maxPair} "tokA × tokB", and a tooltip line). {@code usermeta.mask} says whether a
+ * symmetric run's cells exclude the self-pairs ({@code maskExact} false when the max and min of
+ * diagonal bins still include them); a rectangular run asked to mask says why it did not in {@code
+ * maskIgnored}.
  */
 public final class ViewSpecBuilder {
   /** The Vega-Lite schema the spec declares (a name only; nothing is fetched). */
@@ -103,7 +109,21 @@ public final class ViewSpecBuilder {
     m.set("aggregations", strings(manifest.aggregations().toArray(String[]::new)));
     m.set("domain", JSON.arrayNode().add(domain[0]).add(domain[1]));
     m.set("globalRange", globalRange());
+    putMask(m);
     return m;
+  }
+
+  private void putMask(ObjectNode m) {
+    switch (cells.mask()) {
+      case NOT_APPLICABLE -> {}
+      case IGNORED ->
+          m.put(
+              "maskIgnored",
+              "run " + manifest.runId() + " is rectangular: it has no self-pairs to hide");
+      case OFF -> m.put("mask", false);
+      case EXACT -> m.put("mask", true).put("maskExact", true);
+      case POOLED_EXTREMES -> m.put("mask", true).put("maskExact", false);
+    }
   }
 
   private ObjectNode globalRange() {
@@ -129,6 +149,7 @@ public final class ViewSpecBuilder {
     String[] colLabels = labels(cols);
     String[] colRanges = ranges(cols);
     double[] value = cells.values(agg);
+    MaxPairs maxPairs = cells.maxPairs();
     ArrayNode out = JSON.arrayNode(rows.bins() * cols.bins());
     for (int r = 0; r < rows.bins(); r++) {
       for (int c = 0; c < cols.bins(); c++) {
@@ -136,11 +157,15 @@ public final class ViewSpecBuilder {
         ObjectNode d = out.addObject();
         d.put("x0", cols.start(c)).put("x1", cols.end(c));
         d.put("y0", rows.start(r)).put("y1", rows.end(r));
-        d.put("value", (float) value[k]);
+        putValue(d, "value", value[k]);
         putIfHeld(d, "mean", cells.mean(), k);
         putIfHeld(d, "max", cells.max(), k);
         putIfHeld(d, "min", cells.min(), k);
         d.put("pairs", cells.pairs()[k]);
+        if (maxPairs != null && maxPairs.has(k)) {
+          d.put("maxRow", maxPairs.rows()[k]).put("maxCol", maxPairs.cols()[k]);
+          d.put("maxPair", maxPairs.label(k));
+        }
         d.put("rowLabel", rowLabels[r]).put("colLabel", colLabels[c]);
         d.put("rowTokens", rowRanges[r]).put("colTokens", colRanges[c]);
       }
@@ -150,7 +175,16 @@ public final class ViewSpecBuilder {
 
   private static void putIfHeld(ObjectNode d, String field, double[] values, int k) {
     if (values != null) {
-      d.put(field, (float) values[k]);
+      putValue(d, field, values[k]);
+    }
+  }
+
+  /** A value as a float, or null for a bin without pairs (NaN). */
+  private static void putValue(ObjectNode d, String field, double v) {
+    if (Double.isNaN(v)) {
+      d.putNull(field);
+    } else {
+      d.put(field, (float) v);
     }
   }
 
@@ -175,6 +209,7 @@ public final class ViewSpecBuilder {
 
   private ArrayNode transforms() {
     ArrayNode t = JSON.arrayNode();
+    t.addObject().put("filter", "isValid(datum.value)");
     t.addObject()
         .put(
             "calculate",
@@ -247,6 +282,9 @@ public final class ViewSpecBuilder {
             .put("title", a)
             .put("format", ".4f");
       }
+    }
+    if (cells.maxPairs() != null) {
+      t.addObject().put("field", "maxPair").put("type", "nominal").put("title", "max pair");
     }
     return t;
   }

@@ -17,6 +17,7 @@ import org.simheat.format.Columns;
  */
 public final class EmbeddingStore {
   private static final List<String> COLUMNS = List.of(Columns.POSITION, Columns.VECTOR);
+  private static final List<String> NORM_COLUMNS = List.of(Columns.POSITION, Columns.NORM);
 
   private final ParquetTable table;
   private final int dim;
@@ -55,6 +56,45 @@ public final class EmbeddingStore {
           }
           return true;
         });
+    checkComplete(seen, count, from, to);
+    return out;
+  }
+
+  /**
+   * Reads the stored norms ‖x_p‖ of positions [from, to): position p at {@code p − from}. Only the
+   * position and norm columns are decoded.
+   *
+   * @throws IOException if a file cannot be read
+   * @throws IllegalStateException if a position is missing or repeated, or a file lacks the norm
+   *     column
+   */
+  public float[] norms(long from, long to) throws IOException {
+    int count = Math.toIntExact(to - from);
+    float[] out = new float[count];
+    BitSet seen = new BitSet(count);
+    table.scan(
+        NORM_COLUMNS,
+        and(
+            gtEq(intColumn(Columns.POSITION), (int) from),
+            lt(intColumn(Columns.POSITION), (int) to)),
+        KeyFilter.range(Columns.POSITION, from, to),
+        row -> {
+          long p = row.intValue(0);
+          if (p >= from && p < to) {
+            int k = (int) (p - from);
+            if (seen.get(k)) {
+              throw new IllegalStateException("The embeddings hold position " + p + " twice");
+            }
+            seen.set(k);
+            out[k] = row.floatValue(1);
+          }
+          return true;
+        });
+    checkComplete(seen, count, from, to);
+    return out;
+  }
+
+  private static void checkComplete(BitSet seen, int count, long from, long to) {
     if (seen.cardinality() != count) {
       throw new IllegalStateException(
           "The embeddings miss position "
@@ -64,7 +104,6 @@ public final class EmbeddingStore {
               + ".."
               + (to - 1));
     }
-    return out;
   }
 
   private void place(FlatRow row, long p, long from, float[] out, BitSet seen) {

@@ -162,7 +162,8 @@ class ViewerServerApiTest {
     JsonNode v = ok("/api/runs/latest/view?metric=dot&agg=max&x0=1&x1=3&y0=2&y1=4&res=64");
     assertThat(v.get("request").toString())
         .isEqualTo(
-            "{\"metric\":\"dot\",\"agg\":\"max\",\"x0\":1,\"x1\":3,\"y0\":2,\"y1\":4,\"res\":64}");
+            "{\"metric\":\"dot\",\"agg\":\"max\",\"x0\":1,\"x1\":3,\"y0\":2,\"y1\":4,\"res\":64,"
+                + "\"mask\":false}");
     JsonNode values = v.get("data").get("values");
     assertThat(values.size()).isEqualTo(4);
     JsonNode first = values.get(0);
@@ -177,8 +178,16 @@ class ViewerServerApiTest {
     assertThat(v.get("request").toString())
         .isEqualTo(
             "{\"metric\":\"cosine\",\"agg\":\"mean\",\"x0\":0,\"x1\":10,\"y0\":0,\"y1\":10,"
-                + "\"res\":128}");
+                + "\"res\":128,\"mask\":false}");
     assertThat(v.get("data").get("values").size()).isEqualTo(N * N);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"mask=true, true", "mask=1, true", "mask=false, false", "mask=0, false"})
+  void viewPassesTheMaskFlag(String param, boolean mask) {
+    JsonNode v = ok("/api/runs/latest/view?metric=dot&x0=0&x1=2&y0=0&y1=2&" + param);
+    assertThat(v.at("/request/mask").isBoolean()).isTrue();
+    assertThat(v.at("/request/mask").asBoolean()).isEqualTo(mask);
   }
 
   @Test
@@ -244,6 +253,9 @@ class ViewerServerApiTest {
         "/api/runs/latest/view?res=1.5 | Bad res: '1.5' is not a non-negative decimal integer",
         "/api/runs/latest/view?x0=1&x0=2 | Bad parameter 'x0': given more than once",
         "/api/runs/latest/view?agg=median | Bad agg 'median': choose from mean, max, min",
+        "/api/runs/latest/view?mask=yes | Bad mask: 'yes' is not true or false",
+        "/api/runs/latest/view?mask= | Bad mask: '' is not true or false",
+        "/api/runs/latest/view?mask=true&mask=false | Bad parameter 'mask': given more than once",
         "/api/runs/latest/tokens?axis=diag | Bad axis 'diag': choose rows or cols",
         "/api/runs/latest/tokens?limit=-5 | Bad limit: '-5' is not a non-negative decimal integer",
         "/api/runs/latest/view?metric=dot&x0=5&x1=2 | Bad viewport: [5, 2) × [0, 10)",

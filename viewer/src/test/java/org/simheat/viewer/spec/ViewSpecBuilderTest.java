@@ -4,13 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
 import org.simheat.format.Manifest;
 import org.simheat.viewer.testing.Fixture;
 
-/** The spec's shape for hand-made cells: labels, escaping, colour domains. */
+/** The spec's shape for hand-made cells: labels, escaping, colour domains, mask and max pairs. */
 class ViewSpecBuilderTest {
   private static Manifest manifest() throws IOException {
     return Manifest.fromJson(
@@ -71,6 +73,83 @@ class ViewSpecBuilderTest {
     JsonNode flat =
         ViewSpecBuilder.build(manifest(), "cosine", "mean", cells(new double[] {0, 0, 0, 0}));
     assertThat(flat.at("/usermeta/domain").toString()).isEqualTo("[-1.0,1.0]");
+  }
+
+  @Test
+  void aBinWithoutPairsHasNullValuesAndIsFilteredOutOfTheMarks() throws IOException {
+    ViewCells c = cells(new double[] {Double.NaN, 1, 2, 0.5});
+    ViewCells masked =
+        new ViewCells(
+            c.level(),
+            c.span(),
+            c.rows(),
+            c.cols(),
+            c.mean(),
+            null,
+            null,
+            new long[] {0, 2, 6, 6},
+            null,
+            MaskState.EXACT);
+    JsonNode spec = ViewSpecBuilder.build(manifest(), "l2", "mean", masked);
+    JsonNode empty = spec.at("/data/values/0");
+    assertThat(empty.get("value").isNull()).isTrue();
+    assertThat(empty.get("mean").isNull()).isTrue();
+    assertThat(empty.get("pairs").asLong()).isZero();
+    assertThat(spec.at("/transform/0/filter").asText()).isEqualTo("isValid(datum.value)");
+    assertThat(spec.at("/usermeta/domain").toString()).isEqualTo("[0.5,2.0]");
+    assertThat(spec.at("/usermeta/mask").asBoolean()).isTrue();
+    assertThat(spec.at("/usermeta/maskExact").asBoolean()).isTrue();
+  }
+
+  @Test
+  void usermetaSaysWhatTheViewDidAboutSelfPairs() throws IOException {
+    assertThat(maskMeta(MaskState.NOT_APPLICABLE)).isEqualTo("{}");
+    assertThat(maskMeta(MaskState.OFF)).isEqualTo("{\"mask\":false}");
+    assertThat(maskMeta(MaskState.EXACT)).isEqualTo("{\"mask\":true,\"maskExact\":true}");
+    assertThat(maskMeta(MaskState.POOLED_EXTREMES))
+        .isEqualTo("{\"mask\":true,\"maskExact\":false}");
+    assertThat(maskMeta(MaskState.IGNORED))
+        .isEqualTo(
+            "{\"maskIgnored\":\"run "
+                + Fixture.RUN_ID
+                + " is rectangular: it has no self-pairs to hide\"}");
+  }
+
+  @Test
+  void maxPairsNameTheirTokensAndGetATooltipLine() throws IOException {
+    ViewCells c = cells(new double[] {-3, 1, 2, 0.5});
+    MaxPairs pairs =
+        MaxPairs.of(new long[] {9, 9, -1, 12}, new long[] {1, 3, -1, 2})
+            .withTokens(
+                new String[] {"say \"hi\"", "say \"hi\"", null, "z"},
+                new String[] {"x", "y", null, "42"});
+    ViewCells withPairs = c.withLabels(c.rows(), c.cols(), pairs);
+    JsonNode spec = ViewSpecBuilder.build(manifest(), "dot", "mean", withPairs);
+    JsonNode last = spec.at("/data/values/3");
+    assertThat(last.get("maxRow").asLong()).isEqualTo(12);
+    assertThat(last.get("maxCol").asLong()).isEqualTo(2);
+    assertThat(last.get("maxPair").asText()).isEqualTo("z × 42");
+    assertThat(spec.at("/data/values/0/maxPair").asText()).isEqualTo("say \"hi\" × x");
+    assertThat(spec.at("/data/values/2").has("maxPair")).isFalse();
+    assertThat(spec.at("/encoding/tooltip")).hasSize(7);
+    assertThat(spec.at("/encoding/tooltip/6/title").asText()).isEqualTo("max pair");
+  }
+
+  private static String maskMeta(MaskState state) throws IOException {
+    ViewCells c = cells(new double[] {-3, 1, 2, 0.5});
+    ViewCells cells =
+        new ViewCells(
+            c.level(), c.span(), c.rows(), c.cols(), c.mean(), null, null, c.pairs(), null, state);
+    JsonNode meta = ViewSpecBuilder.build(manifest(), "dot", "mean", cells).get("usermeta");
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    meta.fields()
+        .forEachRemaining(
+            e -> {
+              if (e.getKey().startsWith("mask")) {
+                out.set(e.getKey(), e.getValue());
+              }
+            });
+    return out.toString();
   }
 
   @Test

@@ -152,19 +152,50 @@ public final class NaiveSimilarity {
 
   /** Pools rows [r0, r1) × columns [c0, c1). */
   public Pool pool(Metric metric, long r0, long r1, long c0, long c1) {
+    return pool(metric, r0, r1, c0, c1, false);
+  }
+
+  /**
+   * Pools rows [r0, r1) × columns [c0, c1), without the self-pairs (r = c) when {@code
+   * skipSelfPairs}; a block left without pairs has NaN values.
+   */
+  public Pool pool(Metric metric, long r0, long r1, long c0, long c1, boolean skipSelfPairs) {
     double[][] m = matrix(metric);
     double sum = 0;
     double max = Double.NEGATIVE_INFINITY;
     double min = Double.POSITIVE_INFINITY;
+    long pairs = 0;
     for (int r = (int) r0; r < r1; r++) {
       for (int c = (int) c0; c < c1; c++) {
+        if (skipSelfPairs && r == c) {
+          continue;
+        }
         sum += m[r][c];
         max = Math.max(max, m[r][c]);
         min = Math.min(min, m[r][c]);
+        pairs++;
       }
     }
-    long pairs = (r1 - r0) * (c1 - c0);
-    return new Pool(sum / pairs, max, min, pairs);
+    return pairs == 0
+        ? new Pool(Double.NaN, Double.NaN, Double.NaN, 0)
+        : new Pool(sum / pairs, max, min, pairs);
+  }
+
+  /**
+   * The pair attaining the max of rows [r0, r1) × columns [c0, c1) (without self-pairs when asked),
+   * the first in row-major order on ties: {row, col}, or null when there is no pair.
+   */
+  public int[] maxPair(Metric metric, long r0, long r1, long c0, long c1, boolean skipSelfPairs) {
+    double[][] m = matrix(metric);
+    int[] best = null;
+    for (int r = (int) r0; r < r1; r++) {
+      for (int c = (int) c0; c < c1; c++) {
+        if (!(skipSelfPairs && r == c) && (best == null || m[r][c] > m[best[0]][best[1]])) {
+          best = new int[] {r, c};
+        }
+      }
+    }
+    return best;
   }
 
   /** Absolute tolerance of a stored or live value of a metric against this reference. */
