@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -101,7 +98,7 @@ class RunServiceSearchTest {
       assertThat(list.metric()).isEqualTo(metric.id());
       assertThat(list.neighbors()).hasSize(10);
       double[] row = naive.matrix(metric)[p];
-      double[] best = bruteForce(metric, p);
+      double[] best = naive.bestScores(metric, p);
       double tol = NaiveSimilarity.tolerance(metric);
       for (int e = 0; e < 10; e++) {
         ViewerService.Neighbor nb = list.neighbors().get(e);
@@ -138,35 +135,7 @@ class RunServiceSearchTest {
         .hasMessage("unknown metric 'euclid': run " + RUN + " has cosine, dot, l2");
   }
 
-  /** The best scores of position p over every other position, best first. */
-  private static double[] bruteForce(Metric metric, int p) {
-    double[] row = naive.matrix(metric)[p];
-    double[] others =
-        IntStream.range(0, row.length).filter(q -> q != p).mapToDouble(q -> row[q]).toArray();
-    Arrays.sort(others);
-    if (metric.higherIsBetter()) {
-      for (int a = 0, b = others.length - 1; a < b; a++, b--) {
-        double t = others[a];
-        others[a] = others[b];
-        others[b] = t;
-      }
-    }
-    return others;
-  }
-
   private static List<TokenHit> expected(String q, int limit) {
-    String lower = q.toLowerCase(Locale.ROOT);
-    List<String> t = naive.tokens();
-    List<TokenHit> prefix =
-        IntStream.range(0, t.size())
-            .filter(p -> t.get(p).toLowerCase(Locale.ROOT).startsWith(lower))
-            .mapToObj(p -> new TokenHit(t.get(p), p, p))
-            .toList();
-    List<TokenHit> inner =
-        IntStream.range(0, t.size())
-            .filter(p -> t.get(p).toLowerCase(Locale.ROOT).indexOf(lower) > 0)
-            .mapToObj(p -> new TokenHit(t.get(p), p, p))
-            .toList();
-    return java.util.stream.Stream.concat(prefix.stream(), inner.stream()).limit(limit).toList();
+    return naive.search(q, limit);
   }
 }

@@ -9,11 +9,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.simheat.format.Aggregation;
 import org.simheat.format.Metric;
 import org.simheat.viewer.service.ViewerService.ViewRequest;
-import org.simheat.viewer.testing.Close;
 import org.simheat.viewer.testing.Fixture;
 import org.simheat.viewer.testing.NaiveSimilarity;
+import org.simheat.viewer.testing.PooledCells;
 
 /** Viewport specs of the fixture run: every inline cell against naive pooling of its ranges. */
 class RunServiceViewTest {
@@ -184,30 +185,6 @@ class RunServiceViewTest {
 
   /** Every inline cell equals naive pooling of its own ranges, and the cells tile the coverage. */
   private static void assertCellsEqualNaive(JsonNode spec, Metric metric, String agg, int count) {
-    JsonNode values = spec.get("data").get("values");
-    JsonNode meta = spec.get("usermeta");
-    assertThat(values).hasSize(count);
-    double tol = NaiveSimilarity.tolerance(metric);
-    long pairs = 0;
-    for (JsonNode d : values) {
-      long x0 = d.get("x0").asLong();
-      long x1 = d.get("x1").asLong();
-      long y0 = d.get("y0").asLong();
-      long y1 = d.get("y1").asLong();
-      NaiveSimilarity.Pool p = naive.pool(metric, y0, y1, x0, x1);
-      String where = metric.id() + " bin [" + y0 + "," + y1 + ")×[" + x0 + "," + x1 + ")";
-      Close.check(d.get("mean").asDouble(), p.mean(), tol, () -> where + " mean");
-      Close.check(d.get("max").asDouble(), p.max(), tol, () -> where + " max");
-      Close.check(d.get("min").asDouble(), p.min(), tol, () -> where + " min");
-      assertThat(d.get("value").asDouble()).isEqualTo(d.get(agg).asDouble());
-      assertThat(d.get("pairs").asLong()).isEqualTo(p.pairs());
-      String rowLabel = naive.token((int) y0) + (y1 - y0 > 1 ? " +" + (y1 - y0 - 1) + " more" : "");
-      assertThat(d.get("rowLabel").asText()).isEqualTo(rowLabel);
-      assertThat(d.get("colLabel").asText()).startsWith(naive.token((int) x0));
-      pairs += p.pairs();
-    }
-    long width = meta.get("x1").asLong() - meta.get("x0").asLong();
-    long height = meta.get("y1").asLong() - meta.get("y0").asLong();
-    assertThat(pairs).isEqualTo(width * height);
+    new PooledCells(naive).checkView(spec, metric, Aggregation.parse(agg), count);
   }
 }

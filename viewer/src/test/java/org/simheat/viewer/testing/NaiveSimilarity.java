@@ -7,12 +7,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.simheat.format.Metric;
+import org.simheat.viewer.service.ViewerService.TokenHit;
 
 /**
  * The fixture's similarity matrix computed naively in double precision from input.npy and its
@@ -73,6 +78,39 @@ public final class NaiveSimilarity {
         .limit(k)
         .mapToInt(Integer::intValue)
         .toArray();
+  }
+
+  /** The metric's values of p with every other position, best first (brute force). */
+  public double[] bestScores(Metric metric, int p) {
+    double[] row = matrix(metric)[p];
+    double[] others = IntStream.range(0, n).filter(q -> q != p).mapToDouble(q -> row[q]).toArray();
+    Arrays.sort(others);
+    if (metric.higherIsBetter()) {
+      for (int a = 0, b = others.length - 1; a < b; a++, b--) {
+        double t = others[a];
+        others[a] = others[b];
+        others[b] = t;
+      }
+    }
+    return others;
+  }
+
+  /**
+   * What a token search must answer: tokens starting with {@code q} (ignoring case) by position,
+   * then tokens containing it further in, by position; at most {@code limit}.
+   */
+  public List<TokenHit> search(String q, int limit) {
+    String lower = q.toLowerCase(Locale.ROOT);
+    List<TokenHit> prefix = hits(t -> t.startsWith(lower));
+    List<TokenHit> inner = hits(t -> t.indexOf(lower) > 0);
+    return Stream.concat(prefix.stream(), inner.stream()).limit(limit).toList();
+  }
+
+  private List<TokenHit> hits(Predicate<String> lowerCaseMatch) {
+    return IntStream.range(0, n)
+        .filter(p -> lowerCaseMatch.test(tokens.get(p).toLowerCase(Locale.ROOT)))
+        .mapToObj(p -> new TokenHit(tokens.get(p), p, p))
+        .toList();
   }
 
   /** Reads a 2-D little-endian float32 C-order .npy file. */

@@ -11,21 +11,25 @@ import java.net.http.HttpResponse;
 import java.util.function.UnaryOperator;
 import org.simheat.viewer.http.ServerOptions;
 import org.simheat.viewer.http.ViewerServer;
+import org.simheat.viewer.service.ViewerService;
 
 /**
- * A real {@link ViewerServer} on a free loopback port over a {@link MatrixViewerService}, serving
- * the test page under {@code testweb/}, with an HTTP/1.1 client.
+ * A real {@link ViewerServer} on a free loopback port with an HTTP/1.1 client: over a {@link
+ * MatrixViewerService} serving the test page under {@code testweb/}, or over any service (such as
+ * the real one) serving the real page.
  */
 public final class TestServer implements AutoCloseable {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  private final MatrixViewerService service = new MatrixViewerService();
+  private final MatrixViewerService service;
   private final ViewerServer server;
   private final HttpClient client =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-  private TestServer(ServerOptions options) throws IOException {
-    server = ViewerServer.start(service, options);
+  private TestServer(ViewerService backing, MatrixViewerService matrix, ServerOptions options)
+      throws IOException {
+    service = matrix;
+    server = ViewerServer.start(backing, options);
   }
 
   /** A server with the test defaults: loopback, port 0, the test page. */
@@ -35,11 +39,25 @@ public final class TestServer implements AutoCloseable {
 
   /** A server with the test defaults changed by {@code options}. */
   public static TestServer start(UnaryOperator<ServerOptions> options) throws IOException {
+    MatrixViewerService matrix = new MatrixViewerService();
     return new TestServer(
-        options.apply(ServerOptions.defaults().withPort(0).withWebRoot("testweb")));
+        matrix, matrix, options.apply(ServerOptions.defaults().withPort(0).withWebRoot("testweb")));
   }
 
+  /** A server on loopback, port 0, serving the real page over {@code service}. */
+  public static TestServer over(ViewerService service) throws IOException {
+    return new TestServer(service, null, ServerOptions.defaults().withPort(0));
+  }
+
+  /**
+   * The in-memory service behind a server from {@link #start}.
+   *
+   * @throws IllegalStateException for a server {@link #over} another service
+   */
   public MatrixViewerService service() {
+    if (service == null) {
+      throw new IllegalStateException("This test server is not over a MatrixViewerService");
+    }
     return service;
   }
 
