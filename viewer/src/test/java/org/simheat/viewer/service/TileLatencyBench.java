@@ -13,7 +13,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
-import org.simheat.format.Metric;
 import org.simheat.format.TileGeometry;
 import org.simheat.viewer.service.ViewerService.ViewRequest;
 import org.simheat.viewer.testing.SyntheticRun;
@@ -42,10 +41,9 @@ public final class TileLatencyBench {
   }
 
   private static void generate(Path dir, int n, int d) throws IOException {
-    TileGeometry g = TileGeometry.of(n, n);
-    int stored = g.storedZoomFor(16L << 20, true);
-    SyntheticRun run =
-        new SyntheticRun(RUN, n, d, 42, stored, 2048, 20_000, false, List.of(Metric.COSINE));
+    SyntheticRun run = SyntheticRun.forBenchmark(RUN, n, d, 42);
+    TileGeometry g = run.geometry();
+    int stored = run.storedZoom();
     long t0 = System.nanoTime();
     Files.createDirectories(dir);
     run.write(dir);

@@ -58,6 +58,19 @@ public record SyntheticRun(
   /** Neighbours kept per position. */
   public static final int K = 5;
 
+  /** The job's default budget of stored cells per metric ({@code compute --cell-budget}). */
+  public static final long JOB_CELL_BUDGET = 1L << 24;
+
+  /**
+   * A noise run for benchmarks: n × d, cosine only, with the levels the job stores by default (the
+   * finest whose upper-triangle tiles fit {@link #JOB_CELL_BUDGET}), 2048 rows per embedding and
+   * neighbour file.
+   */
+  public static SyntheticRun forBenchmark(String runId, int n, int d, long seed) {
+    int stored = TileGeometry.of(n, n).storedZoomFor(JOB_CELL_BUDGET, true);
+    return new SyntheticRun(runId, n, d, seed, stored, 2048, 20_000, false, List.of(Metric.COSINE));
+  }
+
   /** The vector of a position: seeded Gaussian noise, the same on every call. */
   public float[] vector(int position) {
     SplittableRandom r = new SplittableRandom(seed * 1_000_003L + position);
