@@ -1,6 +1,7 @@
 package org.simheat.viewer.http;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
@@ -21,6 +22,7 @@ import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import org.simheat.viewer.service.ApiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,17 +45,30 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
   private final StaticFiles files;
   private final AccessGuard guard;
   private final Executor serviceExecutor;
+  private final Semaphore inFlight;
   private final ArrayDeque<FullHttpRequest> pending = new ArrayDeque<>();
   private boolean busy;
 
   /** What the access log and the response need from a request, kept after it is released. */
   private record Exchange(HttpMethod method, String uri, long startNanos) {}
 
-  RequestHandler(ApiRoutes routes, StaticFiles files, AccessGuard guard, Executor serviceExecutor) {
+  /**
+   * A handler for one channel.
+   *
+   * @param inFlight permits shared by every channel: one is held from the start of a service call
+   *     until its answer is written, which bounds the answers waiting in memory
+   */
+  RequestHandler(
+      ApiRoutes routes,
+      StaticFiles files,
+      AccessGuard guard,
+      Executor serviceExecutor,
+      Semaphore inFlight) {
     this.routes = routes;
     this.files = files;
     this.guard = guard;
     this.serviceExecutor = serviceExecutor;
+    this.inFlight = inFlight;
   }
 
   @Override
@@ -160,7 +175,11 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
   private void dispatch(ChannelHandlerContext ctx, Exchange exchange, ApiRoutes.Call call) {
     ctx.channel().config().setAutoRead(false);
     try {
-      serviceExecutor.execute(() -> writeBack(ctx, exchange, run(call, exchange)));
+      serviceExecutor.execute(
+          () -> {
+            inFlight.acquireUninterruptibly();
+            writeBack(ctx, exchange, run(call, exchange));
+          });
     } catch (RejectedExecutionException e) {
       finish(ctx, exchange, Reply.error(503, "Server busy: try again").with("Retry-After", "1"));
     }
@@ -177,17 +196,28 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** Hands a service call's reply to the channel's loop; its permit is released once written. */
   private void writeBack(ChannelHandlerContext ctx, Exchange exchange, Reply reply) {
     try {
-      ctx.executor().execute(() -> finish(ctx, exchange, reply));
+      ctx.executor()
+          .execute(
+              () -> {
+                try {
+                  finish(ctx, exchange, reply).addListener(written -> inFlight.release());
+                } catch (RuntimeException e) {
+                  inFlight.release();
+                  throw e;
+                }
+              });
     } catch (RejectedExecutionException e) {
+      inFlight.release();
       LOG.debug("Event loop shut down before {} could be answered", redacted(exchange.uri()));
     }
   }
 
   /** Writes a reply, logs it, and moves on to the next queued request. */
-  private void finish(ChannelHandlerContext ctx, Exchange exchange, Reply reply) {
-    ctx.writeAndFlush(toResponse(reply));
+  private ChannelFuture finish(ChannelHandlerContext ctx, Exchange exchange, Reply reply) {
+    ChannelFuture written = ctx.writeAndFlush(toResponse(reply));
     if (LOG.isDebugEnabled()) {
       LOG.debug(
           "{} {} {} {}B {}ms",
@@ -204,6 +234,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     } else {
       ctx.channel().config().setAutoRead(true);
     }
+    return written;
   }
 
   private static FullHttpResponse toResponse(Reply reply) {

@@ -18,8 +18,14 @@ final class TextCompressor extends HttpContentCompressor {
   /** Bodies smaller than this are not worth a gzip header. */
   static final int THRESHOLD_BYTES = 1024;
 
+  /**
+   * gzip level 1: tile JSON (floats) compresses nearly as well as at the default level 6 and
+   * several times faster, and compression runs on the event loop.
+   */
+  static final int LEVEL = 1;
+
   TextCompressor() {
-    super(THRESHOLD_BYTES, StandardCompressionOptions.gzip());
+    super(THRESHOLD_BYTES, StandardCompressionOptions.gzip(LEVEL, 15, 8));
   }
 
   @Override

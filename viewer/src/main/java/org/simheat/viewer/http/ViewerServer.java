@@ -20,6 +20,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.simheat.viewer.service.ViewerService;
@@ -144,6 +145,9 @@ public final class ViewerServer implements AutoCloseable {
 
   private static ChannelInitializer<SocketChannel> initializer(
       ApiRoutes routes, StaticFiles files, ThreadPoolExecutor executor, ServerOptions options) {
+    // Bounds the answers computed but not yet written (each up to a few MB of JSON before gzip):
+    // under load, service threads wait for a permit instead of piling bodies up on the heap.
+    Semaphore inFlight = new Semaphore(2 * options.serviceThreads());
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(SocketChannel ch) {
@@ -155,7 +159,7 @@ public final class ViewerServer implements AutoCloseable {
         p.addLast(new HttpServerKeepAliveHandler());
         p.addLast(new TextCompressor());
         p.addLast(new CappedRequestAggregator(options.maxRequestBytes()));
-        p.addLast(new RequestHandler(routes, files, guard, executor));
+        p.addLast(new RequestHandler(routes, files, guard, executor, inFlight));
       }
     };
   }

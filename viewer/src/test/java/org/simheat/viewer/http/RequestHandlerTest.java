@@ -16,6 +16,7 @@ import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import org.junit.jupiter.api.Test;
 import org.simheat.viewer.testing.ErrorBodies;
 import org.simheat.viewer.testing.MatrixViewerService;
@@ -24,6 +25,7 @@ import org.simheat.viewer.testing.TestServer;
 /** The handler alone on an {@link EmbeddedChannel}, with a service executor the test drives. */
 class RequestHandlerTest {
   private final Queue<Runnable> serviceTasks = new ArrayDeque<>();
+  private final Semaphore inFlight = new Semaphore(2);
 
   private EmbeddedChannel channel(Executor executor) {
     return new EmbeddedChannel(
@@ -31,7 +33,8 @@ class RequestHandlerTest {
             new ApiRoutes(new MatrixViewerService()),
             StaticFiles.load(getClass().getClassLoader(), "testweb"),
             new AccessGuard(null, "127.0.0.1", 8080),
-            executor));
+            executor,
+            inFlight));
   }
 
   private static FullHttpRequest request(HttpMethod method, String uri) {
@@ -57,10 +60,12 @@ class RequestHandlerTest {
     assertThat(serviceTasks).hasSize(1);
 
     serviceTasks.poll().run();
+    assertThat(inFlight.availablePermits()).as("the answer holds a permit until written").isOne();
     ch.runPendingTasks();
 
     FullHttpResponse tile = ch.readOutbound();
     assertThat(tile.status().code()).isEqualTo(200);
+    assertThat(inFlight.availablePermits()).as("written: permit released").isEqualTo(2);
     assertThat(TestServer.json(body(tile)).get("z").asInt()).isEqualTo(1);
     FullHttpResponse health = ch.readOutbound();
     assertThat(body(health)).isEqualTo("{\"status\":\"ok\"}");
