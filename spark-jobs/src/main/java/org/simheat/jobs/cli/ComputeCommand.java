@@ -13,6 +13,7 @@ import org.simheat.jobs.input.InputSpec;
 import org.simheat.jobs.input.XlHeatmapLayout;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -140,23 +141,12 @@ public final class ComputeCommand implements Callable<Integer> {
           "Rows per block of the similarity pass (default: 2048, smaller for tiny cells).")
   int blockSize;
 
-  @Option(
-      names = "--master",
-      paramLabel = "URL",
-      defaultValue = "local[*]",
-      description = "Spark master when not run by spark-submit (default: ${DEFAULT-VALUE}).")
-  String master;
-
-  @Option(names = "--force", description = "Recompute even when an identical run exists.")
-  boolean force;
-
-  @Option(names = "--verbose", description = "Show stack traces of failures.")
-  boolean verbose;
+  @Mixin RunOptions run;
 
   @Override
   public Integer call() {
     List<ComputeSpec> specs = inputs().stream().map(this::spec).toList();
-    runAll(commandSpec, "simheat compute", master, specs);
+    runAll(commandSpec, "simheat compute", run.master, specs);
     return 0;
   }
 
@@ -201,7 +191,7 @@ public final class ComputeCommand implements Callable<Integer> {
         storedZoom,
         cellBudget,
         blockSize,
-        force);
+        run.force);
   }
 
   /** The line printed for a run. */

@@ -13,6 +13,7 @@ import org.simheat.format.Metric;
 import org.simheat.jobs.compute.ComputeSpec;
 import org.simheat.jobs.input.InputSpec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -48,18 +49,7 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Metrics (default: ${DEFAULT-VALUE}).")
   List<String> metrics;
 
-  @Option(
-      names = "--master",
-      paramLabel = "URL",
-      defaultValue = "local[*]",
-      description = "Spark master (default: ${DEFAULT-VALUE}).")
-  String master;
-
-  @Option(names = "--force", description = "Recompute even when the run exists.")
-  boolean force;
-
-  @Option(names = "--verbose", description = "Show stack traces of failures.")
-  boolean verbose;
+  @Mixin RunOptions run;
 
   @Override
   public Integer call() {
@@ -76,8 +66,8 @@ public final class DemoCommand implements Callable<Integer> {
             null,
             ComputeSpec.DEFAULT_CELL_BUDGET,
             0,
-            force);
-    ComputeCommand.runAll(commandSpec, "simheat demo", master, List.of(spec));
+            run.force);
+    ComputeCommand.runAll(commandSpec, "simheat demo", run.master, List.of(spec));
     return 0;
   }
 

@@ -46,7 +46,11 @@ public final class DenseKernel {
 
   /** Whether the kernel is the slow reference BLAS that Debian's libblas3 provides. */
   public static boolean isReferenceBlas() {
-    return BLAS_INSTANCE.getClass().getSimpleName().contains("JNI")
+    return isReference(BLAS_INSTANCE);
+  }
+
+  private static boolean isReference(BLAS blas) {
+    return blas.getClass().getSimpleName().contains("JNI")
         && nativeLibrary().startsWith("reference");
   }
 
@@ -55,9 +59,7 @@ public final class DenseKernel {
       return JavaBLAS.getInstance();
     }
     BLAS any = BLAS.getInstance();
-    boolean reference =
-        any.getClass().getSimpleName().contains("JNI") && nativeLibrary().startsWith("reference");
-    return reference && !preference.equals("native") ? JavaBLAS.getInstance() : any;
+    return isReference(any) && !preference.equals("native") ? JavaBLAS.getInstance() : any;
   }
 
   private static String nativeLibrary() {
