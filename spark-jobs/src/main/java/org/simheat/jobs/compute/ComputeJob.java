@@ -1,5 +1,7 @@
 package org.simheat.jobs.compute;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -11,11 +13,9 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import org.simheat.format.Aggregation;
 import org.simheat.format.Manifest;
@@ -23,6 +23,7 @@ import org.simheat.format.Metric;
 import org.simheat.format.RunLayout;
 import org.simheat.format.TileGeometry;
 import org.simheat.jobs.input.EmbeddingInputs;
+import org.simheat.jobs.input.HadoopConf;
 import org.simheat.jobs.input.MatrixScan;
 import org.simheat.jobs.input.MatrixSource;
 import org.simheat.jobs.output.Fingerprint;
@@ -30,14 +31,12 @@ import org.simheat.jobs.output.RunCatalog;
 import org.simheat.jobs.output.RunCommitter;
 import org.simheat.jobs.output.RunTables;
 import org.simheat.jobs.pyramid.TilePyramid;
-import org.simheat.jobs.similarity.BlockTask;
-import org.simheat.jobs.similarity.CellBlock;
+import org.simheat.jobs.similarity.BlockCache;
 import org.simheat.jobs.similarity.DenseKernel;
-import org.simheat.jobs.similarity.PartKey;
-import org.simheat.jobs.similarity.Partial;
+import org.simheat.jobs.similarity.PanelOps;
 import org.simheat.jobs.similarity.PassConfig;
 import org.simheat.jobs.similarity.PassProgress;
-import org.simheat.jobs.similarity.SimilarityPass;
+import org.simheat.jobs.similarity.TilePass;
 import org.simheat.jobs.similarity.ValueRange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -149,47 +148,45 @@ public final class ComputeJob {
       Broadcast<double[]> norms,
       TileGeometry g,
       Path staging) {
-    List<BlockTask> tasks = BlockTask.plan(cfg, Math.max(4 * jsc.defaultParallelism(), 1));
-    long pairs =
-        cfg.symmetric()
-            ? (long) cfg.rowBlocks() * (cfg.rowBlocks() + 1) / 2
-            : (long) cfg.rowBlocks() * cfg.colBlocks();
-    double flops = tasks.stream().mapToDouble(t -> t.flops(cfg)).sum();
+    List<TilePass.Task> tasks = TilePass.plan(cfg, g, Math.max(4 * jsc.defaultParallelism(), 1));
+    long pairs = tasks.stream().mapToLong(t -> TilePass.pairs(cfg, t)).sum();
+    double flops = tasks.stream().mapToDouble(t -> TilePass.flops(cfg, t)).sum();
     LongAccumulator done = jsc.sc().longAccumulator("block pairs");
     LOG.info(
-        "Similarity pass: {} × {} × d={}, {} block pairs of {} rows in {} tasks, metrics {}, BLAS {}",
+        "Similarity pass: {} × {} × d={}, {} tiles of level {} in {} tasks, {} block pairs of up to"
+            + " {} rows, metrics {}, BLAS {}, panel loops {}",
         cfg.nRows(),
         cfg.nCols(),
         cfg.dim(),
+        g.storedTiles(cfg.storedZoom(), true),
+        cfg.storedZoom(),
+        tasks.size(),
         pairs,
         cfg.blockSize(),
-        tasks.size(),
         spec.metrics(),
-        DenseKernel.describe());
+        DenseKernel.describe(),
+        PanelOps.best().name());
     if (DenseKernel.isReferenceBlas()) {
       LOG.warn(
           "BLAS is the slow reference implementation ({}); install OpenBLAS or use the Vector API",
           DenseKernel.describe());
     }
-    int reducers =
-        (int)
-            Math.max(
-                jsc.defaultParallelism(),
-                Math.min(512, g.storedTiles(cfg.storedZoom(), true) * cfg.metrics().length / 8));
-    JavaPairRDD<PartKey, Partial> parts;
+    String scope = staging.toString();
+    TilePass.Result result;
     double secs;
     try (PassProgress progress = new PassProgress(done, pairs, flops)) {
-      parts =
-          SimilarityPass.run(
-                  jsc,
-                  cfg,
-                  tasks,
-                  new SimilarityPass.Inputs(source, source, norms, norms),
-                  done,
-                  reducers)
-              .persist(StorageLevel.MEMORY_AND_DISK());
-      parts.count();
+      result =
+          TilePass.run(
+              jsc,
+              cfg,
+              g,
+              tasks,
+              new TilePass.Inputs(source, source, norms, norms, scope),
+              new TilePass.Sink(staging.toString(), new HadoopConf(conf), spec.aggregations()),
+              done);
       secs = progress.elapsedSeconds();
+    } finally {
+      BlockCache.evict(scope);
     }
     LOG.info(
         String.format(
@@ -200,31 +197,29 @@ public final class ComputeJob {
             flops / 1e9 / secs,
             DenseKernel.describe()));
     lap("similarity");
-    Map<String, Manifest.Range> ranges = ranges(parts);
-    List<JavaPairRDD<PartKey, CellBlock>> levels =
-        TilePyramid.build(TilePyramid.tiles(parts), g, cfg.storedZoom(), true);
-    RunTables.writeTiles(
-        spark, levels, cfg.storedZoom(), g, spec.metrics(), spec.aggregations(), staging);
-    if (spec.neighbors() > 0) {
-      RunTables.writeNeighbors(spark, parts, spec.metrics(), staging);
+    if (cfg.storedZoom() > 0) {
+      try {
+        TilePyramid.writeLevels(
+            result.parents(),
+            cfg.storedZoom() - 1,
+            g,
+            cfg.metrics(),
+            true,
+            conf,
+            staging,
+            spec.aggregations());
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot write tiles under " + staging, e);
+      }
     }
-    levels.forEach(JavaPairRDD::unpersist);
-    parts.unpersist();
     lap("pyramid");
-    return ranges;
-  }
-
-  private Map<String, Manifest.Range> ranges(JavaPairRDD<PartKey, Partial> parts) {
     Map<String, Manifest.Range> ranges = new LinkedHashMap<>();
-    parts.filter(kv -> kv._1().kind() == PartKey.RANGE).collect().stream()
-        .sorted((a, b) -> Integer.compare(a._1().metric(), b._1().metric()))
-        .forEach(
-            kv -> {
-              ValueRange r = (ValueRange) kv._2();
-              ranges.put(
-                  spec.metrics().get(kv._1().metric()).id(),
-                  new Manifest.Range(r.min(), r.max(), r.minOffDiagonal(), r.maxOffDiagonal()));
-            });
+    for (int m = 0; m < cfg.metrics().length; m++) {
+      ValueRange r = result.ranges()[m];
+      ranges.put(
+          cfg.metrics()[m].id(),
+          new Manifest.Range(r.min(), r.max(), r.minOffDiagonal(), r.maxOffDiagonal()));
+    }
     return ranges;
   }
 

@@ -1,18 +1,25 @@
 package org.simheat.jobs.output;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -23,13 +30,11 @@ import org.simheat.format.Columns;
 import org.simheat.format.Metric;
 import org.simheat.format.RunLayout;
 import org.simheat.format.TileGeometry;
+import org.simheat.jobs.input.HadoopConf;
 import org.simheat.jobs.input.MatrixSource;
-import org.simheat.jobs.pyramid.TileRecord;
-import org.simheat.jobs.pyramid.TileRows;
 import org.simheat.jobs.similarity.CellBlock;
 import org.simheat.jobs.similarity.PartKey;
-import org.simheat.jobs.similarity.Partial;
-import org.simheat.jobs.similarity.TopK;
+import scala.Tuple2;
 
 /**
  * Writes a run's tables into its staging directory and verifies their row counts against what the
@@ -99,7 +104,10 @@ public final class RunTables {
     return out.iterator();
   }
 
-  /** Writes {@code tiles}: every stored level of every metric, partitioned by metric and level. */
+  /**
+   * Writes {@code tiles} from levels held as RDDs (the finest first): each partition writes its
+   * tiles of each metric, sorted by tile, into one file of that level's directory.
+   */
   public static void writeTiles(
       SparkSession spark,
       List<JavaPairRDD<PartKey, CellBlock>> levels,
@@ -108,75 +116,72 @@ public final class RunTables {
       List<Metric> metrics,
       List<Aggregation> aggregations,
       Path staging) {
-    JavaRDD<TileRecord> records = null;
+    HadoopConf conf = new HadoopConf(spark.sparkContext().hadoopConfiguration());
+    String dir = staging.toString();
+    List<Metric> ms = List.copyOf(metrics);
+    List<Aggregation> aggs = List.copyOf(aggregations);
     for (int i = 0; i < levels.size(); i++) {
       int level = storedZoom - i;
-      JavaRDD<TileRecord> lr =
-          levels
-              .get(i)
-              .map(
-                  kv ->
-                      TileRows.toRecord(
-                          metrics.get(kv._1().metric()).id(), level, kv._2(), g, aggregations));
-      records = records == null ? lr : records.union(lr);
+      levels
+          .get(i)
+          .foreachPartition(
+              it ->
+                  writePartition(
+                      it, TaskContext.getPartitionId(), level, g, ms, aggs, conf.get(), dir));
     }
-    // One partition per (metric, level), sorted by tile: one sorted file per level directory,
-    // and no sampling pass as a range partitioning would need.
-    Dataset<Row> df =
-        spark
-            .createDataset(records.rdd(), Encoders.bean(TileRecord.class))
-            .selectExpr(TileRows.columns(aggregations).toArray(String[]::new));
-    df.repartition(metrics.size() * levels.size(), df.col(Columns.METRIC), df.col(Columns.LEVEL))
-        .sortWithinPartitions(Columns.METRIC, Columns.LEVEL, Columns.TILE_ROW, Columns.TILE_COL)
-        .write()
-        .option(ROW_GROUP, TILE_ROW_GROUP)
-        // A tile row is up to 0.8 MB: check the row group's size after every row, not every 100.
-        .option("parquet.block.size.row.check.min", 1)
-        .option("parquet.block.size.row.check.max", 4)
-        .partitionBy(Columns.METRIC, Columns.LEVEL)
-        .parquet(new Path(staging, RunLayout.TILES).toString());
   }
 
-  /** Writes {@code neighbors}: per metric, each position's neighbours best first with scores. */
-  public static void writeNeighbors(
-      SparkSession spark, JavaPairRDD<PartKey, Partial> parts, List<Metric> metrics, Path staging) {
-    JavaRDD<Row> rows =
-        parts
-            .filter(kv -> kv._1().kind() == PartKey.NEIGHBORS)
-            .flatMap(kv -> neighborRows(metrics.get(kv._1().metric()), (TopK) kv._2()));
-    StructType schema =
-        DataTypes.createStructType(
-            List.of(
-                DataTypes.createStructField(Columns.METRIC, DataTypes.StringType, false),
-                DataTypes.createStructField(Columns.POSITION, DataTypes.IntegerType, false),
-                DataTypes.createStructField(
-                    Columns.NEIGHBORS,
-                    DataTypes.createArrayType(DataTypes.IntegerType, false),
-                    false),
-                DataTypes.createStructField(
-                    Columns.SCORES, DataTypes.createArrayType(DataTypes.FloatType, false), false)));
-    Dataset<Row> df = spark.createDataFrame(rows, schema);
-    df.repartition(metrics.size(), df.col(Columns.METRIC))
-        .sortWithinPartitions(Columns.METRIC, Columns.POSITION)
-        .write()
-        .partitionBy(Columns.METRIC)
-        .parquet(new Path(staging, RunLayout.NEIGHBORS).toString());
-  }
-
-  private static java.util.Iterator<Row> neighborRows(Metric metric, TopK top) {
-    float sign = metric.higherIsBetter() ? 1f : -1f;
-    List<Row> out = new ArrayList<>(top.rows());
-    for (int i = 0; i < top.rows(); i++) {
-      int size = top.size(i);
-      int[] pos = new int[size];
-      float[] scores = new float[size];
-      for (int e = 0; e < size; e++) {
-        pos[e] = top.position(i, e);
-        scores[e] = sign * top.key(i, e);
+  private static void writePartition(
+      Iterator<Tuple2<PartKey, CellBlock>> it,
+      int partition,
+      int level,
+      TileGeometry g,
+      List<Metric> metrics,
+      List<Aggregation> aggregations,
+      Configuration conf,
+      String staging)
+      throws IOException {
+    List<Tuple2<PartKey, CellBlock>> tiles = new ArrayList<>();
+    it.forEachRemaining(tiles::add);
+    tiles.sort(
+        Comparator.comparingInt((Tuple2<PartKey, CellBlock> kv) -> kv._1().metric())
+            .thenComparingLong(kv -> kv._1().a())
+            .thenComparingLong(kv -> kv._1().b()));
+    for (int m = 0; m < metrics.size(); m++) {
+      final int metric = m;
+      List<CellBlock> mine =
+          tiles.stream().filter(kv -> kv._1().metric() == metric).map(Tuple2::_2).toList();
+      if (mine.isEmpty()) {
+        continue;
       }
-      out.add(RowFactory.create(metric.id(), (int) (top.rowStart() + i), pos, scores));
+      Path file =
+          new Path(
+              TileFiles.levelDir(new Path(staging), metrics.get(m), level),
+              TileFiles.partName(partition));
+      try (TileFiles.TileWriter w = new TileFiles.TileWriter(conf, file, g, level, aggregations)) {
+        for (CellBlock tile : mine) {
+          w.write(tile);
+        }
+      }
     }
-    return out.iterator();
+  }
+
+  /** Rows of the visible Parquet files of a directory, from their footers (0 if it is missing). */
+  static long rowCount(Path dir, Configuration conf) throws IOException {
+    FileSystem fs = dir.getFileSystem(conf);
+    if (!fs.exists(dir)) {
+      return 0;
+    }
+    long rows = 0;
+    for (FileStatus f : fs.listStatus(dir)) {
+      String name = f.getPath().getName();
+      if (f.isFile() && name.endsWith(".parquet") && !name.startsWith(".")) {
+        try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromStatus(f, conf))) {
+          rows += r.getRecordCount();
+        }
+      }
+    }
+    return rows;
   }
 
   /**
@@ -204,25 +209,23 @@ public final class RunTables {
     }
     expected.put("embeddings", g.rows());
     Map<String, Long> actual = new HashMap<>();
-    spark
-        .read()
-        .parquet(new Path(staging, RunLayout.TILES).toString())
-        .groupBy(Columns.METRIC, Columns.LEVEL)
-        .count()
-        .collectAsList()
-        .forEach(r -> actual.put("tiles/" + r.getString(0) + "/" + r.getInt(1), r.getLong(2)));
-    if (neighbors) {
-      spark
-          .read()
-          .parquet(new Path(staging, RunLayout.NEIGHBORS).toString())
-          .groupBy(Columns.METRIC)
-          .count()
-          .collectAsList()
-          .forEach(r -> actual.put("neighbors/" + r.getString(0), r.getLong(1)));
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    try {
+      for (Metric m : metrics) {
+        for (int z = 0; z <= storedZoom; z++) {
+          actual.put(
+              "tiles/" + m.id() + "/" + z, rowCount(TileFiles.levelDir(staging, m, z), conf));
+        }
+        if (neighbors) {
+          Path dir =
+              new Path(new Path(staging, RunLayout.NEIGHBORS), Columns.METRIC + "=" + m.id());
+          actual.put("neighbors/" + m.id(), rowCount(dir, conf));
+        }
+      }
+      actual.put("embeddings", rowCount(new Path(staging, RunLayout.EMBEDDINGS), conf));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read back the tables under " + staging, e);
     }
-    actual.put(
-        "embeddings",
-        spark.read().parquet(new Path(staging, RunLayout.EMBEDDINGS).toString()).count());
     if (!expected.equals(actual)) {
       throw new IllegalStateException(
           "Written tables do not hold what they must: expected " + expected + ", found " + actual);

@@ -1,11 +1,20 @@
 package org.simheat.jobs.pyramid;
 
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.storage.StorageLevel;
+import org.simheat.format.Aggregation;
+import org.simheat.format.Metric;
 import org.simheat.format.TileGeometry;
+import org.simheat.jobs.output.TileFiles;
 import org.simheat.jobs.similarity.CellBlock;
 import org.simheat.jobs.similarity.PartKey;
 import org.simheat.jobs.similarity.Partial;
@@ -71,6 +80,59 @@ public final class TilePyramid {
             new HashPartitioner(partitions),
             false,
             null);
+  }
+
+  /**
+   * Writes levels {@code from, from−1, …, 0} on the driver, starting from the whole tiles of level
+   * {@code from} (keyed by {@link PartKey#tile}): each level is written, then halved into the next.
+   * The stored pyramid is bounded by the cell budget, so these coarse levels are small (a quarter
+   * of the finest stored level and less).
+   */
+  public static void writeLevels(
+      Map<PartKey, CellBlock> level,
+      int from,
+      TileGeometry g,
+      Metric[] metrics,
+      boolean symmetric,
+      Configuration conf,
+      Path staging,
+      List<Aggregation> aggregations)
+      throws IOException {
+    int t = g.tileSize();
+    Map<PartKey, CellBlock> current = level;
+    for (int z = from; z >= 0; z--) {
+      List<Map.Entry<PartKey, CellBlock>> sorted = new ArrayList<>(current.entrySet());
+      sorted.sort(
+          Comparator.comparingInt((Map.Entry<PartKey, CellBlock> e) -> e.getKey().metric())
+              .thenComparingLong(e -> e.getKey().a())
+              .thenComparingLong(e -> e.getKey().b()));
+      for (int m = 0; m < metrics.length; m++) {
+        Path file = new Path(TileFiles.levelDir(staging, metrics[m], z), TileFiles.partName(0));
+        try (TileFiles.TileWriter w = new TileFiles.TileWriter(conf, file, g, z, aggregations)) {
+          for (Map.Entry<PartKey, CellBlock> e : sorted) {
+            if (e.getKey().metric() == m) {
+              w.write(e.getValue());
+            }
+          }
+        }
+      }
+      if (z == 0) {
+        break;
+      }
+      Map<PartKey, CellBlock> parents = new HashMap<>();
+      long cellRows = g.cellRows(z - 1);
+      long cellCols = g.cellCols(z - 1);
+      for (Map.Entry<PartKey, CellBlock> e : sorted) {
+        PartKey k = e.getKey();
+        CellBlock half = e.getValue().halve(t, cellRows, cellCols);
+        PartKey pk = PartKey.tile(k.metric(), k.a() / 2, k.b() / 2);
+        parents.merge(pk, half, (x, y) -> (CellBlock) x.mergeWith(y));
+        if (symmetric && k.a() / 2 == k.b() / 2 && k.a() < k.b()) {
+          parents.merge(pk, half.transpose(), (x, y) -> (CellBlock) x.mergeWith(y));
+        }
+      }
+      current = parents;
+    }
   }
 
   /** The tiles of the pass's output: its {@link PartKey#TILE} parts. */

@@ -1,183 +1,180 @@
 package org.simheat.jobs.similarity;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.simheat.format.Metric;
-import scala.Tuple2;
 
 /**
- * The fused work of one row block against a run of column blocks: product, metrics, pooling,
- * neighbours and ranges, without ever holding more than one panel of products.
+ * The fused work of one block pair: product, metrics, pooling, neighbours and ranges, without ever
+ * holding more than one panel of products.
  *
- * <p>For a row block I (rows a, norms) and a column block J, each panel of {@code h} rows of I is
- * multiplied with J in one SGEMM, giving dot products {@code D = A·Bᵀ} (h × |J|). Every metric
- * derives from D and the norms (kept in double precision): cosine {@code D/(‖a‖·‖b‖)} (0 for a zero
- * row), l2 {@code √max(0, ‖a‖² + ‖b‖² − 2D)} (exactly 0 on the diagonal). Like every Gram-matrix
+ * <p>For a row block A and a column block B, each panel of {@code h} rows of A is multiplied with B
+ * in one SGEMM, giving dot products {@code D = A·Bᵀ} (h × |B|). Every metric derives from D and the
+ * norms: cosine {@code D/(‖a‖·‖b‖)} (0 for a zero row; or D itself when the blocks hold normalised
+ * rows), l2 {@code √max(0, ‖a‖² + ‖b‖² − 2D)} (exactly 0 on the diagonal). Like every Gram-matrix
  * distance, l2 loses precision for near-identical rows: its absolute error is about {@code
- * √(ε·(‖a‖² + ‖b‖²))} with ε the float rounding of D. Each value is then folded, while the panel is
- * in cache, into the pooled cells of the finest stored level, into row I's top-k lists and, when
- * symmetric and J ≠ I, into J's top-k lists (the mirrored pairs of the block J×I that is never
- * computed). Cost: 2·|I|·|J|·d flops for the product plus O(|I|·|J|) per metric.
+ * √(ε·(‖a‖² + ‖b‖²))} with ε the float rounding of D. While the panel is in cache each value is
+ * then folded, by {@link PanelOps}' vector loops, into
  *
- * <p>Symmetric runs visit only J ≥ I. The stored triangle (tile row ≤ tile column) then gets every
- * cell: pairs of an off-diagonal block land above the diagonal, and where they fall in a diagonal
- * tile their transpose is emitted too, to stand in for the block J×I.
+ * <ul>
+ *   <li>the pooled cells: rows of the panel that share a cell row are reduced column-wise first
+ *       (sum, max, min), then each cell's columns, so a cell of span s costs one scalar step per s²
+ *       values;
+ *   <li>the rows' top-k lists: one vector comparison of each value with the row's current k-th
+ *       best, and an insertion only where a value can enter;
+ *   <li>when the pair stands for its mirror too (symmetric runs, A ≠ B), the columns' top-k lists,
+ *       against per-column thresholds;
+ *   <li>the value range, off the diagonal included.
+ * </ul>
+ *
+ * Cost: 2·|A|·|B|·d flops for the product plus a few vector operations per value and metric.
  */
 public final class BlockProduct {
   private final PassConfig cfg;
-  private final double[] rowNorms;
-  private final double[] colNorms;
-  private final int row;
-  private final long rowStart;
-  private final int rowCount;
-  private final float[] rows;
-  private final TopK[] rowTop;
-  private final ValueRange[] ranges;
+  private final PanelOps ops;
   private final float[] dot;
   private final float[] values;
+  private final float[] colSum;
+  private final float[] colMax;
+  private final float[] colMin;
+  private final float[] colThr;
+
+  /** Buffers for blocks of up to {@code cfg.blockSize()} rows. */
+  public BlockProduct(PassConfig cfg, PanelOps ops) {
+    this.cfg = cfg;
+    this.ops = ops;
+    int q = cfg.blockSize();
+    this.dot = new float[cfg.panelRows() * q];
+    this.values = cfg.metrics().length == 1 && cfg.normalised() ? null : new float[dot.length];
+    this.colSum = new float[q];
+    this.colMax = new float[q];
+    this.colMin = new float[q];
+    this.colThr = new float[q];
+  }
 
   /**
-   * Starts row block {@code row} whose data (row-major, rowsInBlock × d) is {@code rows}.
+   * Multiplies block a with block b and folds every value in.
    *
-   * @param rowNorms L2 norms of every row of the row set
-   * @param colNorms L2 norms of every row of the column set (the same array when symmetric)
+   * @param cells per metric, the pooled cells that hold every cell the pair touches
+   * @param rowTop per metric, top-k lists covering a's rows (or null entries for none)
+   * @param colTop per metric, top-k lists covering b's rows, fed with the mirrored pairs (or null
+   *     entries when the pair has no mirror)
+   * @param ranges per metric, the value range
    */
-  public BlockProduct(PassConfig cfg, int row, float[] rows, double[] rowNorms, double[] colNorms) {
-    this.cfg = cfg;
-    this.row = row;
-    this.rowStart = (long) row * cfg.blockSize();
-    this.rowCount = cfg.rowsInBlock(row);
-    this.rows = rows;
-    this.rowNorms = rowNorms;
-    this.colNorms = colNorms;
-    int m = cfg.metrics().length;
-    this.rowTop = new TopK[m];
-    this.ranges = new ValueRange[m];
-    for (int x = 0; x < m; x++) {
-      rowTop[x] = cfg.k() > 0 ? new TopK(cfg.k(), rowStart, rowCount) : null;
-      ranges[x] = new ValueRange();
-    }
-    this.dot = new float[cfg.panelRows() * cfg.blockSize()];
-    this.values = new float[dot.length];
-  }
-
-  /** Multiplies this row block with column block j and returns the parts it completes. */
-  public List<Tuple2<PartKey, Partial>> multiply(int col, float[] cols) {
-    long colStart = (long) col * cfg.blockSize();
-    int colCount = cfg.colsInBlock(col);
-    boolean diagonal = cfg.symmetric() && col == row;
-    boolean mirror = cfg.symmetric() && !diagonal;
+  public void multiply(
+      Block a, Block b, CellBlock[] cells, TopK[] rowTop, TopK[] colTop, ValueRange[] ranges) {
+    int d = cfg.dim();
+    int q = b.count();
+    boolean self = cfg.symmetric() && a.start() == b.start();
     Metric[] metrics = cfg.metrics();
-    CellBlock[] cells = new CellBlock[metrics.length];
-    TopK[] colTop = new TopK[metrics.length];
-    for (int m = 0; m < metrics.length; m++) {
-      cells[m] = cellsFor(colStart, colCount);
-      colTop[m] = mirror && cfg.k() > 0 ? new TopK(cfg.k(), colStart, colCount) : null;
-    }
-    for (int p = 0; p < rowCount; p += cfg.panelRows()) {
-      int h = Math.min(cfg.panelRows(), rowCount - p);
-      DenseKernel.multiplyTransposed(rows, p * cfg.dim(), h, cols, colCount, cfg.dim(), dot);
+    for (int p = 0; p < a.count(); p += cfg.panelRows()) {
+      int h = Math.min(cfg.panelRows(), a.count() - p);
+      DenseKernel.multiplyTransposed(a.data(), p * d, h, b.data(), q, d, dot);
       for (int m = 0; m < metrics.length; m++) {
-        float[] v = metricValues(metrics[m], p, h, colStart, colCount);
-        cells[m].pool(v, h, colCount, rowStart + p, colStart, cfg.span());
+        float[] v = metricValues(metrics[m], a, b, p, h, q, self);
+        long gr0 = a.start() + p;
         float sign = metrics[m].higherIsBetter() ? 1f : -1f;
+        pool(cells[m], ranges[m], v, gr0, h, b.start(), q, !self);
         if (rowTop[m] != null) {
-          offerRows(rowTop[m], v, sign, p, h, colStart, colCount);
+          offerRows(rowTop[m], v, sign, gr0, h, b.start(), q, self);
         }
         if (colTop[m] != null) {
-          offerCols(colTop[m], v, sign, p, h, colCount);
+          offerCols(colTop[m], v, sign, gr0, h, b.start(), q);
         }
-        if (diagonal) {
-          includeOffDiagonal(ranges[m], v, p, h, colStart, colCount);
+        if (self) {
+          includeOffDiagonal(ranges[m], v, gr0, h, b.start(), q);
         }
       }
     }
-    return emit(cells, colTop, col, diagonal);
   }
 
-  /** The parts that only complete once every column block was seen: row top-k and ranges. */
-  public List<Tuple2<PartKey, Partial>> finish() {
-    List<Tuple2<PartKey, Partial>> out = new ArrayList<>();
-    for (int m = 0; m < cfg.metrics().length; m++) {
-      if (rowTop[m] != null) {
-        out.add(new Tuple2<>(PartKey.neighbors(m, row), rowTop[m]));
-      }
-      out.add(new Tuple2<>(PartKey.range(m), ranges[m]));
-    }
-    return out;
-  }
-
-  private CellBlock cellsFor(long colStart, int colCount) {
-    long s = cfg.span();
-    long r0 = rowStart / s;
-    long c0 = colStart / s;
-    int nr = (int) ((rowStart + rowCount - 1) / s - r0 + 1);
-    int nc = (int) ((colStart + colCount - 1) / s - c0 + 1);
-    return CellBlock.framed(r0, c0, nr, nc);
-  }
-
-  private float[] metricValues(Metric metric, int p, int h, long colStart, int q) {
-    if (metric == Metric.DOT) {
+  private float[] metricValues(Metric metric, Block a, Block b, int p, int h, int q, boolean self) {
+    if (metric == Metric.DOT || (metric == Metric.COSINE && a.normalised())) {
       return dot;
     }
-    for (int i = 0; i < h; i++) {
-      long gr = rowStart + p + i;
-      double na = rowNorms[(int) gr];
-      if (metric == Metric.COSINE) {
-        double inv = na == 0 ? 0 : 1 / na;
-        for (int j = 0, x = i * q; j < q; j++, x++) {
-          double nb = colNorms[(int) (colStart + j)];
-          values[x] = nb == 0 ? 0f : (float) (dot[x] * inv / nb);
-        }
-      } else {
-        double na2 = na * na;
-        for (int j = 0, x = i * q; j < q; j++, x++) {
-          double nb = colNorms[(int) (colStart + j)];
-          values[x] = (float) Math.sqrt(Math.max(0, na2 + nb * nb - 2.0 * dot[x]));
-        }
-        if (cfg.symmetric() && gr >= colStart && gr < colStart + q) {
-          values[i * q + (int) (gr - colStart)] = 0f;
+    if (metric == Metric.COSINE) {
+      ops.cosine(dot, a.invNorm(), p, b.invNorm(), h, q, values);
+    } else {
+      ops.l2(dot, a.sqNorm(), p, b.sqNorm(), h, q, values);
+      if (self) {
+        for (int i = 0; i < h; i++) {
+          values[i * q + p + i] = 0f;
         }
       }
     }
     return values;
   }
 
-  private void offerRows(TopK top, float[] v, float sign, int p, int h, long colStart, int q) {
-    boolean selfPossible = cfg.symmetric();
+  private void pool(
+      CellBlock cells,
+      ValueRange range,
+      float[] v,
+      long gr0,
+      int h,
+      long gc0,
+      int q,
+      boolean offDiagonal) {
+    long span = cfg.span();
+    float lo = Float.POSITIVE_INFINITY;
+    float hi = Float.NEGATIVE_INFINITY;
+    int i = 0;
+    while (i < h) {
+      long cellRow = (gr0 + i) / span;
+      int end = (int) Math.min(h, (cellRow + 1) * span - gr0);
+      ops.columnStats(v, i, end, q, colSum, colMax, colMin);
+      cells.foldColumns(cellRow, gc0, q, span, colSum, colMax, colMin);
+      for (int j = 0; j < q; j++) {
+        hi = Math.max(hi, colMax[j]);
+        lo = Math.min(lo, colMin[j]);
+      }
+      i = end;
+    }
+    range.include(lo, hi, offDiagonal);
+  }
+
+  private void offerRows(
+      TopK top, float[] v, float sign, long gr0, int h, long gc0, int q, boolean self) {
     for (int i = 0; i < h; i++) {
-      int li = p + i;
-      long gr = rowStart + li;
+      long gr = gr0 + i;
+      int li = (int) (gr - top.rowStart());
+      int base = i * q;
+      int end = base + q;
       float thr = top.threshold(li);
-      for (int j = 0, x = i * q; j < q; j++, x++) {
-        float key = sign * v[x];
-        if (key >= thr && !(selfPossible && colStart + j == gr)) {
-          top.offer(li, key, (int) (colStart + j));
+      int x = ops.firstAtLeast(v, base, end, sign, thr);
+      while (x >= 0) {
+        long gc = gc0 + (x - base);
+        if (!(self && gc == gr)) {
+          top.offer(li, sign * v[x], (int) gc);
           thr = top.threshold(li);
         }
+        x = x + 1 < end ? ops.firstAtLeast(v, x + 1, end, sign, thr) : -1;
       }
     }
   }
 
-  private void offerCols(TopK top, float[] v, float sign, int p, int h, int q) {
+  private void offerCols(TopK top, float[] v, float sign, long gr0, int h, long gc0, int q) {
+    int lj0 = (int) (gc0 - top.rowStart());
+    for (int j = 0; j < q; j++) {
+      colThr[j] = top.threshold(lj0 + j);
+    }
     for (int i = 0; i < h; i++) {
-      int gr = (int) (rowStart + p + i);
-      for (int j = 0, x = i * q; j < q; j++, x++) {
-        float key = sign * v[x];
-        if (key >= top.threshold(j)) {
-          top.offer(j, key, gr);
-        }
+      int gr = (int) (gr0 + i);
+      int base = i * q;
+      int j = ops.firstAtLeastEach(v, base, 0, q, sign, colThr);
+      while (j >= 0) {
+        top.offer(lj0 + j, sign * v[base + j], gr);
+        colThr[j] = top.threshold(lj0 + j);
+        j = j + 1 < q ? ops.firstAtLeastEach(v, base, j + 1, q, sign, colThr) : -1;
       }
     }
   }
 
-  private void includeOffDiagonal(ValueRange range, float[] v, int p, int h, long colStart, int q) {
+  private static void includeOffDiagonal(
+      ValueRange range, float[] v, long gr0, int h, long gc0, int q) {
     float lo = Float.POSITIVE_INFINITY;
     float hi = Float.NEGATIVE_INFINITY;
     for (int i = 0; i < h; i++) {
-      long gr = rowStart + p + i;
+      long gr = gr0 + i;
       for (int j = 0, x = i * q; j < q; j++, x++) {
-        if (colStart + j != gr) {
+        if (gc0 + j != gr) {
           lo = Math.min(lo, v[x]);
           hi = Math.max(hi, v[x]);
         }
@@ -186,27 +183,5 @@ public final class BlockProduct {
     if (lo <= hi) {
       range.includeOffDiagonal(lo, hi);
     }
-  }
-
-  private List<Tuple2<PartKey, Partial>> emit(
-      CellBlock[] cells, TopK[] colTop, int col, boolean diagonal) {
-    List<Tuple2<PartKey, Partial>> out = new ArrayList<>();
-    int t = cfg.tileSize();
-    for (int m = 0; m < cells.length; m++) {
-      ranges[m].include(cells[m].minValue(), cells[m].maxValue(), !diagonal);
-      for (CellBlock piece :
-          cells[m].splitByTiles(t, cfg.cellRows(), cfg.cellCols(), cfg.symmetric())) {
-        long ti = piece.row0() / t;
-        long tj = piece.col0() / t;
-        out.add(new Tuple2<>(PartKey.tile(m, ti, tj), piece));
-        if (cfg.symmetric() && !diagonal && ti == tj) {
-          out.add(new Tuple2<>(PartKey.tile(m, ti, tj), piece.transpose()));
-        }
-      }
-      if (colTop[m] != null) {
-        out.add(new Tuple2<>(PartKey.neighbors(m, col), colTop[m]));
-      }
-    }
-    return out;
   }
 }

@@ -63,43 +63,29 @@ public final class CellBlock implements Partial {
   }
 
   /**
-   * Pools an {@code h × q} row-major panel of values whose first element is the pair (gr0, gc0)
-   * into the cells of span {@code span} that hold it. Every pooled cell must lie in this block.
+   * Folds per-column partial aggregates of one cell row into its cells: {@code sum[j]}, {@code
+   * max[j]} and {@code min[j]} aggregate some rows of cell row {@code cellRow} at global column
+   * {@code gc0 + j}, for j < q; columns are grouped into cells of {@code span}. Every touched cell
+   * must lie in this block.
    */
-  public void pool(float[] v, int h, int q, long gr0, long gc0, long span) {
-    int firstCol = (int) (gc0 / span - col0);
-    for (int i = 0; i < h; i++) {
-      int rowBase = (int) ((gr0 + i) / span - row0) * cols;
-      int vBase = i * q;
-      int c = 0;
-      int cell = firstCol;
-      long nextEdge = (gc0 / span + 1) * span - gc0;
-      while (c < q) {
-        int end = (int) Math.min(q, nextEdge);
-        poolSegment(v, vBase + c, vBase + end, rowBase + cell);
-        c = end;
-        cell++;
-        nextEdge += span;
+  public void foldColumns(
+      long cellRow, long gc0, int q, long span, float[] sum, float[] max, float[] min) {
+    int rowBase = (int) (cellRow - row0) * cols;
+    long cell = gc0 / span;
+    int j = 0;
+    while (j < q) {
+      int end = (int) Math.min(q, (cell + 1) * span - gc0);
+      double s = 0;
+      float hi = Float.NEGATIVE_INFINITY;
+      float lo = Float.POSITIVE_INFINITY;
+      for (int x = j; x < end; x++) {
+        s += sum[x];
+        hi = Math.max(hi, max[x]);
+        lo = Math.min(lo, min[x]);
       }
-    }
-  }
-
-  private void poolSegment(float[] v, int from, int to, int at) {
-    double s = 0;
-    float hi = Float.NEGATIVE_INFINITY;
-    float lo = Float.POSITIVE_INFINITY;
-    for (int x = from; x < to; x++) {
-      float e = v[x];
-      s += e;
-      hi = Math.max(hi, e);
-      lo = Math.min(lo, e);
-    }
-    sum[at] += s;
-    if (hi > max[at]) {
-      max[at] = hi;
-    }
-    if (lo < min[at]) {
-      min[at] = lo;
+      fold(rowBase + (int) (cell - col0), s, hi, lo);
+      j = end;
+      cell++;
     }
   }
 

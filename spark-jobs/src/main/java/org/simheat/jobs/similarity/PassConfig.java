@@ -19,8 +19,10 @@ import org.simheat.format.TileGeometry;
  * @param cellRows cells on the row axis at that level
  * @param cellCols cells on the column axis at that level
  * @param k neighbours per row (0 for none)
- * @param blockSize rows per block
+ * @param blockSize rows per block: a stored tile's rows are split into blocks of at most this many
  * @param panelRows rows of a block multiplied at once (bounds the product kept in cache)
+ * @param normalised the only metric is cosine, so blocks hold normalised rows and the product is
+ *     the cosine itself
  */
 public record PassConfig(
     long nRows,
@@ -35,20 +37,27 @@ public record PassConfig(
     long cellCols,
     int k,
     int blockSize,
-    int panelRows)
+    int panelRows,
+    boolean normalised)
     implements Serializable {
 
-  /** Default rows per block; smaller when cells are small, to bound a block pair's cell grid. */
+  /** Most rows per block. */
   public static final int DEFAULT_BLOCK_SIZE = 2048;
 
-  /** Default rows per panel. */
-  public static final int DEFAULT_PANEL_ROWS = 64;
+  /** Most bytes of one block's floats. */
+  public static final long MAX_BLOCK_BYTES = 8L << 20;
+
+  /**
+   * Rows per panel: at 256 rows an SGEMM against a 2048-row block runs within a few percent of its
+   * peak (64 rows lose 10–25% to packing the block again for every panel) and the panel's products
+   * (2 MiB) stay in the core's cache.
+   */
+  public static final int DEFAULT_PANEL_ROWS = 256;
 
   /**
    * The pass for a geometry and its stored level.
    *
-   * @param blockSize rows per block, or 0 for the default: 2048, but at most 1024 cell spans so
-   *     that a block pair's cell grid stays within a million cells
+   * @param blockSize rows per block, or 0 for {@link #blockRowsFor}: at most a stored tile's rows
    */
   public static PassConfig of(
       TileGeometry g,
@@ -59,7 +68,8 @@ public record PassConfig(
       int k,
       int blockSize) {
     long span = g.span(storedZoom);
-    int b = blockSize > 0 ? blockSize : (int) Math.min(DEFAULT_BLOCK_SIZE, 1024 * span);
+    long tileRows = g.tileSize() * span;
+    int b = (int) Math.min(tileRows, blockSize > 0 ? blockSize : blockRowsFor(dim, 0));
     return new PassConfig(
         g.rows(),
         g.cols(),
@@ -73,7 +83,23 @@ public record PassConfig(
         g.cellCols(storedZoom),
         k,
         b,
-        DEFAULT_PANEL_ROWS);
+        DEFAULT_PANEL_ROWS,
+        metrics.length == 1 && metrics[0] == Metric.COSINE);
+  }
+
+  /**
+   * Rows per block for dimension d: as many as fit {@link #MAX_BLOCK_BYTES} (2048 rows up to d =
+   * 1024), fewer when an executor core's share of memory is small (a block pair and the cache of
+   * blocks must fit in it with room to spare: a block takes at most 1/64 of it), in multiples of 64
+   * rows and never fewer than 64.
+   *
+   * @param memoryPerCore an executor's memory over its cores, in bytes, or 0 when unknown
+   */
+  public static int blockRowsFor(int dim, long memoryPerCore) {
+    long bytes =
+        memoryPerCore > 0 ? Math.min(MAX_BLOCK_BYTES, memoryPerCore / 64) : MAX_BLOCK_BYTES;
+    long rows = Math.min(DEFAULT_BLOCK_SIZE, bytes / (4L * Math.max(1, dim)));
+    return (int) Math.max(64, rows / 64 * 64);
   }
 
   /** Row blocks. */

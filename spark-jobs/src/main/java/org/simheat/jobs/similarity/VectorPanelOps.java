@@ -1,0 +1,122 @@
+package org.simheat.jobs.similarity;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link PanelOps} with the JDK Vector API: each loop runs over the machine's widest float vectors
+ * (16 lanes with AVX-512) and finishes its tail in scalar code. The arithmetic is the same as
+ * {@link ScalarPanelOps}' operation for operation (no fused multiply-add, no reassociation), so
+ * both give identical floats.
+ */
+public final class VectorPanelOps implements PanelOps {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+
+  @Override
+  public String name() {
+    return "Vector API (" + S.vectorBitSize() + "-bit)";
+  }
+
+  @Override
+  public void cosine(float[] dot, float[] invA, int aOff, float[] invB, int h, int q, float[] out) {
+    int bound = S.loopBound(q);
+    for (int i = 0; i < h; i++) {
+      float ia = invA[aOff + i];
+      int x0 = i * q;
+      int j = 0;
+      for (; j < bound; j += L) {
+        FloatVector.fromArray(S, dot, x0 + j)
+            .mul(ia)
+            .mul(FloatVector.fromArray(S, invB, j))
+            .intoArray(out, x0 + j);
+      }
+      for (; j < q; j++) {
+        out[x0 + j] = dot[x0 + j] * ia * invB[j];
+      }
+    }
+  }
+
+  @Override
+  public void l2(float[] dot, float[] sqA, int aOff, float[] sqB, int h, int q, float[] out) {
+    int bound = S.loopBound(q);
+    for (int i = 0; i < h; i++) {
+      float sa = sqA[aOff + i];
+      int x0 = i * q;
+      int j = 0;
+      for (; j < bound; j += L) {
+        FloatVector d2 = FloatVector.fromArray(S, dot, x0 + j).mul(2f);
+        FloatVector.fromArray(S, sqB, j).add(sa).sub(d2).max(0f).sqrt().intoArray(out, x0 + j);
+      }
+      for (; j < q; j++) {
+        out[x0 + j] = (float) Math.sqrt(Math.max(0f, sa + sqB[j] - 2f * dot[x0 + j]));
+      }
+    }
+  }
+
+  @Override
+  public void columnStats(float[] v, int i0, int i1, int q, float[] sum, float[] max, float[] min) {
+    System.arraycopy(v, i0 * q, sum, 0, q);
+    System.arraycopy(v, i0 * q, max, 0, q);
+    System.arraycopy(v, i0 * q, min, 0, q);
+    int bound = S.loopBound(q);
+    for (int i = i0 + 1; i < i1; i++) {
+      int x0 = i * q;
+      int j = 0;
+      for (; j < bound; j += L) {
+        FloatVector e = FloatVector.fromArray(S, v, x0 + j);
+        FloatVector.fromArray(S, sum, j).add(e).intoArray(sum, j);
+        FloatVector.fromArray(S, max, j).max(e).intoArray(max, j);
+        FloatVector.fromArray(S, min, j).min(e).intoArray(min, j);
+      }
+      for (; j < q; j++) {
+        float e = v[x0 + j];
+        sum[j] += e;
+        max[j] = Math.max(max[j], e);
+        min[j] = Math.min(min[j], e);
+      }
+    }
+  }
+
+  @Override
+  public int firstAtLeast(float[] v, int from, int to, float sign, float thr) {
+    int x = from;
+    int bound = from + S.loopBound(to - from);
+    for (; x < bound; x += L) {
+      VectorMask<Float> hit =
+          FloatVector.fromArray(S, v, x).mul(sign).compare(VectorOperators.GE, thr);
+      if (hit.anyTrue()) {
+        return x + hit.firstTrue();
+      }
+    }
+    for (; x < to; x++) {
+      if (sign * v[x] >= thr) {
+        return x;
+      }
+    }
+    return -1;
+  }
+
+  @Override
+  public int firstAtLeastEach(float[] v, int base, int from, int q, float sign, float[] thr) {
+    int j = from;
+    int bound = from + S.loopBound(q - from);
+    for (; j < bound; j += L) {
+      VectorMask<Float> hit =
+          FloatVector.fromArray(S, v, base + j)
+              .mul(sign)
+              .compare(VectorOperators.GE, FloatVector.fromArray(S, thr, j));
+      if (hit.anyTrue()) {
+        return j + hit.firstTrue();
+      }
+    }
+    for (; j < q; j++) {
+      if (sign * v[base + j] >= thr[j]) {
+        return j;
+      }
+    }
+    return -1;
+  }
+}
