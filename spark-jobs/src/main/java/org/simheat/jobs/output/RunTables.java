@@ -158,11 +158,16 @@ public final class RunTables {
           new Path(
               TileFiles.levelDir(new Path(staging), metrics.get(m), level),
               TileFiles.partName(partition));
-      try (TileFiles.TileWriter w = new TileFiles.TileWriter(conf, file, g, level, aggregations)) {
+      TileFiles.TileWriter w = new TileFiles.TileWriter(conf, file, g, level, aggregations);
+      try {
         for (CellBlock tile : mine) {
           w.write(tile);
         }
+      } catch (IOException | RuntimeException e) {
+        w.abandon();
+        throw e;
       }
+      w.close();
     }
   }
 

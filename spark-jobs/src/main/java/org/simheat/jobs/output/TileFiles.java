@@ -79,7 +79,7 @@ public final class TileFiles {
    * tile row, then column).
    */
   public static final class TileWriter implements Closeable {
-    private final ParquetFile.Writer<TileRow> out;
+    private final ParquetFile out;
     private final List<Aggregation> aggregations;
     private final TileGeometry g;
     private final int level;
@@ -91,26 +91,14 @@ public final class TileFiles {
       this.g = g;
       this.level = level;
       this.aggregations = List.copyOf(aggregations);
-      int n = aggregations.size();
-      this.out =
-          ParquetFile.open(
-              conf,
-              file,
-              tileSchema(aggregations),
-              Map.of(),
-              ROW_GROUP,
-              (rc, r) -> {
-                ParquetFile.int32(rc, Columns.TILE_ROW, 0, r.tileRow());
-                ParquetFile.int32(rc, Columns.TILE_COL, 1, r.tileCol());
-                ParquetFile.int32(rc, Columns.ROWS, 2, r.rows());
-                ParquetFile.int32(rc, Columns.COLS, 3, r.cols());
-                for (int a = 0; a < n; a++) {
-                  ParquetFile.floatList(rc, aggregations.get(a).id(), 4 + a, r.values()[a]);
-                }
-              });
+      this.out = ParquetFile.open(conf, file, tileSchema(aggregations), Map.of(), ROW_GROUP);
     }
 
-    /** Writes one whole tile (its mean from sums and the geometry's pair counts). */
+    /**
+     * Writes one whole tile (its mean from sums and the geometry's pair counts).
+     *
+     * @throws IllegalStateException if the tile is not whole (a bug)
+     */
     public void write(CellBlock tile) throws IOException {
       int t = g.tileSize();
       if (!tile.isWholeFrame()) {
@@ -123,54 +111,51 @@ public final class TileFiles {
                 + level
                 + " is partial");
       }
-      float[][] values = new float[aggregations.size()][];
-      for (int a = 0; a < values.length; a++) {
-        values[a] = TileRows.cells(tile, aggregations.get(a), level, g);
+      out.int32(0, (int) (tile.row0() / t));
+      out.int32(1, (int) (tile.col0() / t));
+      out.int32(2, tile.rows());
+      out.int32(3, tile.cols());
+      for (int a = 0; a < aggregations.size(); a++) {
+        float[] cells = TileRows.cells(tile, aggregations.get(a), level, g);
+        out.floats(4 + a, cells, 0, cells.length);
       }
-      out.write(
-          new TileRow(
-              (int) (tile.row0() / t), (int) (tile.col0() / t), tile.rows(), tile.cols(), values));
+      out.endRow();
     }
 
     @Override
     public void close() throws IOException {
       out.close();
     }
-  }
 
-  /** One record of a tiles file: the tile's place and size, then one array per aggregation. */
-  private record TileRow(int tileRow, int tileCol, int rows, int cols, float[][] values) {}
+    /** Drops the unfinished file (after a failure): nothing appears under its name. */
+    public void abandon() {
+      out.abandon();
+    }
+  }
 
   /** Writes the neighbour lists of consecutive rows of one metric, in position order. */
   public static void writeNeighbors(Configuration conf, Path file, Metric metric, TopK top)
       throws IOException {
     float sign = metric.higherIsBetter() ? 1f : -1f;
-    List<Object[]> rows = new ArrayList<>(top.rows());
-    for (int i = 0; i < top.rows(); i++) {
-      int size = top.size(i);
-      int[] pos = new int[size];
-      float[] scores = new float[size];
-      for (int e = 0; e < size; e++) {
-        pos[e] = top.position(i, e);
-        scores[e] = sign * top.key(i, e);
+    ParquetFile out = ParquetFile.open(conf, file, neighborSchema(), Map.of(), ROW_GROUP);
+    try {
+      for (int i = 0; i < top.rows(); i++) {
+        int size = top.size(i);
+        int[] pos = new int[size];
+        float[] scores = new float[size];
+        for (int e = 0; e < size; e++) {
+          pos[e] = top.position(i, e);
+          scores[e] = sign * top.key(i, e);
+        }
+        out.int32(0, (int) (top.rowStart() + i));
+        out.ints(1, pos);
+        out.floats(2, scores, 0, size);
+        out.endRow();
       }
-      rows.add(new Object[] {(int) (top.rowStart() + i), pos, scores});
+    } catch (IOException | RuntimeException e) {
+      out.abandon();
+      throw e;
     }
-    try (ParquetFile.Writer<Object[]> out =
-        ParquetFile.open(
-            conf,
-            file,
-            neighborSchema(),
-            Map.of(),
-            ROW_GROUP,
-            (rc, r) -> {
-              ParquetFile.int32(rc, Columns.POSITION, 0, (Integer) r[0]);
-              ParquetFile.intList(rc, Columns.NEIGHBORS, 1, (int[]) r[1]);
-              ParquetFile.floatList(rc, Columns.SCORES, 2, (float[]) r[2]);
-            })) {
-      for (Object[] r : rows) {
-        out.write(r);
-      }
-    }
+    out.close();
   }
 }

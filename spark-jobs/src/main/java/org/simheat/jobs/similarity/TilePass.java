@@ -278,12 +278,16 @@ public final class TilePass {
             }
           }
         }
-      } finally {
+      } catch (IOException | RuntimeException e) {
         for (TileFiles.TileWriter w : writers) {
           if (w != null) {
-            w.close();
+            w.abandon();
           }
         }
+        throw e;
+      }
+      for (TileFiles.TileWriter w : writers) {
+        w.close();
       }
       for (Map.Entry<Integer, TopK[]> e : tops.entrySet()) {
         for (int m = 0; m < metrics; m++) {
