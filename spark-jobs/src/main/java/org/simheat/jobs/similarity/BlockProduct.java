@@ -57,7 +57,8 @@ public final class BlockProduct {
    * @param rowTop per metric, top-k lists covering a's rows (or null entries for none)
    * @param colTop per metric, top-k lists covering b's rows, fed with the mirrored pairs (or null
    *     entries when the pair has no mirror)
-   * @param ranges per metric, the value range
+   * @param ranges per metric, the value range off the diagonal, which only a self pair (a = b)
+   *     updates here: every other pair's range comes from its pooled cells' extremes
    */
   public void multiply(
       Block a, Block b, CellBlock[] cells, TopK[] rowTop, TopK[] colTop, ValueRange[] ranges) {
@@ -72,7 +73,7 @@ public final class BlockProduct {
         float[] v = metricValues(metrics[m], a, b, p, h, q, self);
         long gr0 = a.start() + p;
         float sign = metrics[m].higherIsBetter() ? 1f : -1f;
-        pool(cells[m], ranges[m], v, gr0, h, b.start(), q, !self);
+        pool(cells[m], v, gr0, h, b.start(), q);
         if (rowTop[m] != null) {
           offerRows(rowTop[m], v, sign, gr0, h, b.start(), q, self);
         }
@@ -80,7 +81,7 @@ public final class BlockProduct {
           offerCols(colTop[m], v, sign, gr0, h, b.start(), q);
         }
         if (self) {
-          includeOffDiagonal(ranges[m], v, gr0, h, b.start(), q);
+          includeOffDiagonal(ranges[m], v, p, h, q);
         }
       }
     }
@@ -103,31 +104,16 @@ public final class BlockProduct {
     return values;
   }
 
-  private void pool(
-      CellBlock cells,
-      ValueRange range,
-      float[] v,
-      long gr0,
-      int h,
-      long gc0,
-      int q,
-      boolean offDiagonal) {
+  private void pool(CellBlock cells, float[] v, long gr0, int h, long gc0, int q) {
     long span = cfg.span();
-    float lo = Float.POSITIVE_INFINITY;
-    float hi = Float.NEGATIVE_INFINITY;
     int i = 0;
     while (i < h) {
       long cellRow = (gr0 + i) / span;
       int end = (int) Math.min(h, (cellRow + 1) * span - gr0);
       ops.columnStats(v, i, end, q, colSum, colMax, colMin);
       cells.foldColumns(cellRow, gc0, q, span, colSum, colMax, colMin);
-      for (int j = 0; j < q; j++) {
-        hi = Math.max(hi, colMax[j]);
-        lo = Math.min(lo, colMin[j]);
-      }
       i = end;
     }
-    range.include(lo, hi, offDiagonal);
   }
 
   private void offerRows(
@@ -167,21 +153,16 @@ public final class BlockProduct {
     }
   }
 
-  private static void includeOffDiagonal(
-      ValueRange range, float[] v, long gr0, int h, long gc0, int q) {
-    float lo = Float.POSITIVE_INFINITY;
-    float hi = Float.NEGATIVE_INFINITY;
+  /** The range of a self pair's values off the diagonal: panel row i's self column is p + i. */
+  private void includeOffDiagonal(ValueRange range, float[] v, int p, int h, int q) {
+    float[] lohi = {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
     for (int i = 0; i < h; i++) {
-      long gr = gr0 + i;
-      for (int j = 0, x = i * q; j < q; j++, x++) {
-        if (gc0 + j != gr) {
-          lo = Math.min(lo, v[x]);
-          hi = Math.max(hi, v[x]);
-        }
-      }
+      int base = i * q;
+      ops.extremes(v, base, base + p + i, lohi);
+      ops.extremes(v, base + p + i + 1, base + q, lohi);
     }
-    if (lo <= hi) {
-      range.includeOffDiagonal(lo, hi);
+    if (lohi[0] <= lohi[1]) {
+      range.includeOffDiagonal(lohi[0], lohi[1]);
     }
   }
 }

@@ -50,6 +50,11 @@ public interface PanelOps {
    */
   int firstAtLeastEach(float[] v, int base, int from, int q, float sign, float[] thr);
 
+  /**
+   * Folds the smallest and largest of {@code v[from, to)} into {@code lohi[0]} and {@code lohi[1]}.
+   */
+  void extremes(float[] v, int from, int to, float[] lohi);
+
   /** Chooses once per JVM. */
   final class Holder {
     static final PanelOps BEST = choose();

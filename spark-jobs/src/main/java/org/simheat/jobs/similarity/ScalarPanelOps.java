@@ -61,4 +61,16 @@ public final class ScalarPanelOps implements PanelOps {
     }
     return -1;
   }
+
+  @Override
+  public void extremes(float[] v, int from, int to, float[] lohi) {
+    float lo = lohi[0];
+    float hi = lohi[1];
+    for (int x = from; x < to; x++) {
+      lo = Math.min(lo, v[x]);
+      hi = Math.max(hi, v[x]);
+    }
+    lohi[0] = lo;
+    lohi[1] = hi;
+  }
 }

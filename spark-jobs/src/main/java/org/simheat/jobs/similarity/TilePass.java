@@ -334,6 +334,7 @@ public final class TilePass {
             }
             product.multiply(a, b, pair, rowTop, colTop, ranges);
             for (int m = 0; m < metrics; m++) {
+              ranges[m].include(pair[m].minValue(), pair[m].maxValue(), true);
               cells[m].mergeWith(pair[m]);
               cells[m].mergeWith(pair[m].transpose());
             }
@@ -342,6 +343,11 @@ public final class TilePass {
           }
           pairsDone.add(1);
         }
+      }
+      for (int m = 0; m < metrics; m++) {
+        // Off-diagonal tiles hold no self pair; diagonal tiles' off-diagonal extremes came from
+        // their pairs above.
+        ranges[m].include(cells[m].minValue(), cells[m].maxValue(), !diagonal);
       }
       return cells;
     }

@@ -119,4 +119,29 @@ public final class VectorPanelOps implements PanelOps {
     }
     return -1;
   }
+
+  @Override
+  public void extremes(float[] v, int from, int to, float[] lohi) {
+    int x = from;
+    int bound = from + S.loopBound(to - from);
+    float lo = lohi[0];
+    float hi = lohi[1];
+    if (bound > from) {
+      FloatVector vlo = FloatVector.broadcast(S, lo);
+      FloatVector vhi = FloatVector.broadcast(S, hi);
+      for (; x < bound; x += L) {
+        FloatVector e = FloatVector.fromArray(S, v, x);
+        vlo = vlo.min(e);
+        vhi = vhi.max(e);
+      }
+      lo = vlo.reduceLanes(VectorOperators.MIN);
+      hi = vhi.reduceLanes(VectorOperators.MAX);
+    }
+    for (; x < to; x++) {
+      lo = Math.min(lo, v[x]);
+      hi = Math.max(hi, v[x]);
+    }
+    lohi[0] = lo;
+    lohi[1] = hi;
+  }
 }

@@ -113,4 +113,21 @@ class PanelOpsTest {
       assertThat(j).isEqualTo(-1);
     }
   }
+
+  @ParameterizedTest(name = "[{0}, {1})")
+  @CsvSource({"0, 0", "0, 1", "2, 17", "5, 40", "0, 100"})
+  void extremesAreTheSmallestAndLargest(int from, int to) {
+    float[] v = random(new Random(to), 100, 5);
+    float lo = 0.5f;
+    float hi = 0.25f;
+    for (int x = from; x < to; x++) {
+      lo = Math.min(lo, v[x]);
+      hi = Math.max(hi, v[x]);
+    }
+    for (PanelOps ops : new PanelOps[] {scalar, vector}) {
+      float[] lohi = {0.5f, 0.25f};
+      ops.extremes(v, from, to, lohi);
+      assertThat(lohi).as(ops.name()).containsExactly(lo, hi);
+    }
+  }
 }
