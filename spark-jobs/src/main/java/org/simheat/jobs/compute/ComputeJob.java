@@ -166,6 +166,9 @@ public final class ComputeJob {
         spec.metrics(),
         DenseKernel.describe(),
         PanelOps.best().name());
+    if (DenseKernel.threadWarning() != null) {
+      LOG.warn(DenseKernel.threadWarning());
+    }
     if (DenseKernel.isReferenceBlas()) {
       LOG.warn(
           "BLAS is the slow reference implementation ({}); install OpenBLAS or use the Vector API",

@@ -16,8 +16,17 @@ import java.util.Locale;
  * runs an order of magnitude slower than the JDK Vector API; then the Vector API (needs {@code
  * --add-modules jdk.incubator.vector}), then plain Java. The system property {@code simheat.blas}
  * ({@code native} or {@code java}) overrides the choice.
+ *
+ * <p>OpenBLAS is found where it is, even when {@code libblas.so.3} points elsewhere: netlib's own
+ * property {@code dev.ludovic.netlib.blas.nativeLibPath} if set, else the environment variable
+ * {@code SIMHEAT_BLAS_LIB}, else Debian's {@code libopenblas0-pthread}/{@code -openmp}/{@code
+ * -serial} directories, else {@code ~/.cache/simheat/openblas/libopenblas.so.0} (where {@code
+ * bin/simheat fetch-openblas} puts it). Each task calls it from its own thread, so OpenBLAS must
+ * run single-threaded ({@code OPENBLAS_NUM_THREADS=1}, which the launcher and {@code
+ * conf/spark-defaults.conf} set): {@link #threadWarning()} says when it is not.
  */
 public final class DenseKernel {
+  private static final String LIB_PROPERTY = "dev.ludovic.netlib.blas.nativeLibPath";
   private static final BLAS BLAS_INSTANCE = choose(System.getProperty("simheat.blas", "auto"));
 
   private DenseKernel() {}
@@ -58,12 +67,56 @@ public final class DenseKernel {
     if (preference.equals("java")) {
       return JavaBLAS.getInstance();
     }
+    if (System.getProperty(LIB_PROPERTY) == null) {
+      String found = findOpenBlas();
+      if (found != null) {
+        System.setProperty(LIB_PROPERTY, found);
+      }
+    }
     BLAS any = BLAS.getInstance();
     return isReference(any) && !preference.equals("native") ? JavaBLAS.getInstance() : any;
   }
 
+  /** OpenBLAS's library where it is installed or unpacked, or null. */
+  static String findOpenBlas() {
+    String env = System.getenv("SIMHEAT_BLAS_LIB");
+    if (env != null && !env.isBlank()) {
+      return env;
+    }
+    for (String arch : new String[] {"x86_64-linux-gnu", "aarch64-linux-gnu"}) {
+      for (String flavour :
+          new String[] {"openblas-pthread", "openblas-openmp", "openblas-serial"}) {
+        Path lib = Path.of("/usr/lib", arch, flavour, "libopenblas.so.0");
+        if (Files.isReadable(lib)) {
+          return lib.toString();
+        }
+      }
+    }
+    Path cached =
+        Path.of(
+            System.getProperty("user.home"), ".cache", "simheat", "openblas", "libopenblas.so.0");
+    return Files.isReadable(cached) ? cached.toString() : null;
+  }
+
+  /**
+   * A warning when OpenBLAS may start its own threads inside tasks that already run one per core
+   * ({@code OPENBLAS_NUM_THREADS} unset or above 1), else null.
+   */
+  public static String threadWarning() {
+    if (!describe().contains("OpenBLAS")) {
+      return null;
+    }
+    String threads = System.getenv("OPENBLAS_NUM_THREADS");
+    return "1".equals(threads)
+        ? null
+        : "OpenBLAS runs with OPENBLAS_NUM_THREADS="
+            + (threads == null ? "(unset)" : threads)
+            + ": every task already has a core, so set it to 1 (the launcher and"
+            + " conf/spark-defaults.conf do)";
+  }
+
   private static String nativeLibrary() {
-    String configured = System.getProperty("dev.ludovic.netlib.blas.nativeLibPath");
+    String configured = System.getProperty(LIB_PROPERTY);
     String path = configured != null ? configured : resolveSystemBlas();
     String lower = path.toLowerCase(Locale.ROOT);
     if (lower.contains("openblas")) {
