@@ -63,6 +63,18 @@ public final class CellBlock implements Partial {
   }
 
   /**
+   * A block that is its own frame, holding the given cell sums (row-major {@code rows × cols}) and
+   * no max or min: those read NaN. For pyramids that pool means only.
+   */
+  public static CellBlock ofSums(long row0, long col0, int rows, int cols, double[] sums) {
+    CellBlock b = framed(row0, col0, rows, cols);
+    System.arraycopy(sums, 0, b.sum, 0, b.sum.length);
+    Arrays.fill(b.max, Float.NaN);
+    Arrays.fill(b.min, Float.NaN);
+    return b;
+  }
+
+  /**
    * Pools an {@code h × q} row-major panel of values whose first element is the pair (gr0, gc0)
    * into the cells of span {@code span} that hold it. Every pooled cell must lie in this block.
    */
