@@ -71,7 +71,8 @@ public final class ComputeJob {
 
   /**
    * A job that calls {@code checkpoint} with each stage's name as it completes ({@code read},
-   * {@code similarity}, {@code pyramid}, {@code write}); tests inject failures there.
+   * {@code similarity} (full pass only), {@code pyramid}, {@code embeddings}, {@code write}); tests
+   * inject failures there.
    */
   ComputeJob(SparkSession spark, ComputeSpec spec, Consumer<String> checkpoint) {
     this.spark = spark;
@@ -137,6 +138,7 @@ public final class ComputeJob {
               ? computeMeans(scan.sums(), geometry, storedZoom, committer.staging())
               : compute(cfg, source, norms, geometry, committer.staging());
       writeEmbeddings(source, norms, input, cfg, committer.staging());
+      lap("embeddings");
       RunTables.verify(
           spark,
           committer.staging(),

@@ -65,6 +65,7 @@ public final class EmbeddingWriter {
       int blockRows,
       Path staging) {
     MatrixSource m = source.value();
+    long start = System.nanoTime();
     int files = fileCount(m.rows(), m.dim(), jsc.defaultParallelism());
     long rowsPerFile = (m.rows() + files - 1) / files;
     Path dir = new Path(staging, RunLayout.EMBEDDINGS);
@@ -86,7 +87,14 @@ public final class EmbeddingWriter {
                         metadata)
                     .run(source.value(), tokens.value(), norms.value(), hadoop.get()));
     removeLeftovers(dir, conf);
-    LOG.info("Embeddings: {} rows × d={} in {} files", m.rows(), m.dim(), files);
+    LOG.info(
+        String.format(
+            Locale.ROOT,
+            "Embeddings: %d rows × d=%d in %d files, %.1f s",
+            m.rows(),
+            m.dim(),
+            files,
+            (System.nanoTime() - start) / 1e9));
     return files;
   }
 

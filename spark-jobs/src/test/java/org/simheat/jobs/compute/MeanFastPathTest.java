@@ -1,14 +1,20 @@
 package org.simheat.jobs.compute;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.simheat.format.Aggregation;
 import org.simheat.format.Manifest;
 import org.simheat.format.Metric;
@@ -140,6 +146,36 @@ class MeanFastPathTest {
                   .except(spark.read().parquet(dir(full).resolve(RunLayout.EMBEDDINGS).toString()))
                   .count())
           .isZero();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"read", "pyramid", "embeddings", "write"})
+  void aFastRunThatFailsMidwayLeavesNothingBehind(String stage) throws IOException {
+    Path input = NpyFiles.write(tmp.resolve("e.npy"), matrix(800, 4, 2));
+    Path out = tmp.resolve("out");
+    assertThatThrownBy(
+            () ->
+                new ComputeJob(
+                        spark,
+                        spec(input, out, BILINEAR, MEAN, 0, null),
+                        s -> {
+                          if (s.equals(stage)) {
+                            throw new IllegalStateException("injected failure after " + s);
+                          }
+                        })
+                    .run())
+        .hasMessage("injected failure after " + stage);
+    assertThat(out.resolve(RunLayout.LATEST)).doesNotExist();
+    if (Files.exists(out.resolve(RunLayout.RUNS))) {
+      try (Stream<Path> runs = Files.list(out.resolve(RunLayout.RUNS))) {
+        assertThat(runs).isEmpty();
+      }
+    }
+    if (Files.exists(out.resolve(RunLayout.STAGING))) {
+      try (Stream<Path> staged = Files.list(out.resolve(RunLayout.STAGING))) {
+        assertThat(staged).isEmpty();
+      }
     }
   }
 
