@@ -98,42 +98,64 @@ public final class MatrixScan {
 
   /** Scans consecutive blocks {@code ids} (in order, as Spark slices a range). */
   private static RangeScan scanRange(
-      MatrixSource m, List<Integer> ids, int blockRows, CellSums.Spec spec) throws IOException {
+      MatrixSource m, List<Integer> ids, int blockRows, CellSums.Spec spec) {
     long start = (long) ids.get(0) * blockRows;
     long end = Math.min(m.rows(), ((long) ids.get(ids.size() - 1) + 1) * blockRows);
     int d = m.dim();
-    double[] norms = new double[(int) (end - start)];
-    List<Long> listed = new ArrayList<>();
-    List<Long> zero = new ArrayList<>();
-    long nonFinite = 0;
-    CellSums sums = spec == null ? null : CellSums.forRows(spec, d, start, end);
+    Tally tally = new Tally(start, end, d, spec);
     float[] data = new float[Math.multiplyExact(blockRows, d)];
     for (long b = start; b < end; b += blockRows) {
       int count = (int) Math.min(blockRows, end - b);
       read(m, b, count, data);
       for (int r = 0; r < count; r++) {
-        long row = b + r;
-        double sq = 0;
-        boolean finite = true;
-        for (int c = r * d; c < (r + 1) * d; c++) {
-          float v = data[c];
-          finite &= Float.isFinite(v);
-          sq += (double) v * v;
-        }
-        double norm = Math.sqrt(sq);
-        norms[(int) (row - start)] = norm;
-        if (!finite) {
-          if (nonFinite++ < LISTED) {
-            listed.add(row);
-          }
-        } else if (sq == 0) {
-          zero.add(row);
-        } else if (sums != null) {
-          sums.addRow(row, data, r * d, norm);
-        }
+        tally.add(b + r, data, r * d);
       }
     }
-    return new RangeScan(start, norms, nonFinite, listed, zero, sums);
+    return tally.result();
+  }
+
+  /** What rows [start, end) add up to, row by row. */
+  private static final class Tally {
+    private final long start;
+    private final int dim;
+    private final double[] norms;
+    private final List<Long> listed = new ArrayList<>();
+    private final List<Long> zero = new ArrayList<>();
+    private final CellSums sums;
+    private long nonFinite;
+
+    Tally(long start, long end, int dim, CellSums.Spec spec) {
+      this.start = start;
+      this.dim = dim;
+      this.norms = new double[(int) (end - start)];
+      this.sums = spec == null ? null : CellSums.forRows(spec, dim, start, end);
+    }
+
+    /** Checks row {@code row}, at {@code data[offset …]}, and folds it in. */
+    void add(long row, float[] data, int offset) {
+      double sq = 0;
+      boolean finite = true;
+      for (int c = offset; c < offset + dim; c++) {
+        float v = data[c];
+        finite &= Float.isFinite(v);
+        sq += (double) v * v;
+      }
+      double norm = Math.sqrt(sq);
+      norms[(int) (row - start)] = norm;
+      if (!finite) {
+        if (nonFinite++ < LISTED) {
+          listed.add(row);
+        }
+      } else if (sq == 0) {
+        zero.add(row);
+      } else if (sums != null) {
+        sums.addRow(row, data, offset, norm);
+      }
+    }
+
+    RangeScan result() {
+      return new RangeScan(start, norms, nonFinite, listed, zero, sums);
+    }
   }
 
   private static void read(MatrixSource m, long start, int count, float[] data) {
