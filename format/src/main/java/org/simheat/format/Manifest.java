@@ -97,14 +97,28 @@ public record Manifest(
   public record Neighbors(int k) {}
 
   /**
-   * Value range of one metric over every pair.
+   * Value range of one metric over every pair or, for a run that pooled means only through the mean
+   * fast path (which never computes a single pair's value), over its stored mean cells.
    *
    * @param min smallest value, diagonal included
    * @param max largest value, diagonal included
-   * @param minOffDiagonal smallest value over pairs of distinct positions (NaN-free; null if none)
+   * @param minOffDiagonal smallest value over pairs of distinct positions (NaN-free; null if none
+   *     or unknown)
    * @param maxOffDiagonal largest value over pairs of distinct positions
+   * @param over what the range spans: null for every pair, {@link #OVER_MEAN_CELLS} for the cells
+   *     of the finest stored level's {@code mean} (every coarser level's means lie within it)
    */
-  public record Range(double min, double max, Double minOffDiagonal, Double maxOffDiagonal) {}
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Range(
+      double min, double max, Double minOffDiagonal, Double maxOffDiagonal, String over) {
+    /** {@link #over()} of a range over the stored mean cells. */
+    public static final String OVER_MEAN_CELLS = "mean-cells";
+
+    /** A range over every pair. */
+    public Range(double min, double max, Double minOffDiagonal, Double maxOffDiagonal) {
+      this(min, max, minOffDiagonal, maxOffDiagonal, null);
+    }
+  }
 
   /**
    * The Spark that computed the run.

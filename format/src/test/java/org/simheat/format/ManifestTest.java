@@ -45,6 +45,43 @@ class ManifestTest {
   }
 
   @Test
+  void aRangeOverMeanCellsSaysSoAndAPairRangeOmitsTheFlag() {
+    Manifest.Range pairs = new Manifest.Range(-0.5, 1.0, -0.5, 0.9);
+    Manifest.Range means =
+        new Manifest.Range(-0.01, 0.2, null, null, Manifest.Range.OVER_MEAN_CELLS);
+    assertThat(pairs.over()).isNull();
+    assertThat(sample().toJson()).doesNotContain("\"over\"");
+    Manifest m = sample();
+    Manifest fast =
+        new Manifest(
+            m.formatVersion(),
+            m.runId(),
+            m.createdAt(),
+            m.source(),
+            m.colsSource(),
+            m.n(),
+            m.nCols(),
+            m.dim(),
+            m.symmetric(),
+            m.metrics(),
+            List.of("mean"),
+            m.tileSize(),
+            m.maxZoom(),
+            m.storedZoom(),
+            m.order(),
+            new Manifest.Neighbors(0),
+            Map.of("cosine", means),
+            m.zeroRows(),
+            m.spark(),
+            m.blas(),
+            m.timings());
+    String json = fast.toJson();
+    assertThat(json).contains("\"over\" : \"mean-cells\"").doesNotContain("minOffDiagonal");
+    assertThat(Manifest.fromJson(json)).isEqualTo(fast);
+    assertThat(Manifest.fromJson(json).ranges().get("cosine")).isEqualTo(means);
+  }
+
+  @Test
   void ignoresUnknownFieldsButRefusesOtherVersions() {
     String json = sample().toJson().replaceFirst("\\{", "{\"addedLater\": 5,");
     assertThat(Manifest.fromJson(json).n()).isEqualTo(600);

@@ -22,14 +22,17 @@ import org.simheat.format.Manifest;
 import org.simheat.format.Metric;
 import org.simheat.format.RunLayout;
 import org.simheat.format.TileGeometry;
+import org.simheat.jobs.input.CellSums;
 import org.simheat.jobs.input.EmbeddingInputs;
 import org.simheat.jobs.input.HadoopConf;
 import org.simheat.jobs.input.MatrixScan;
 import org.simheat.jobs.input.MatrixSource;
+import org.simheat.jobs.output.EmbeddingWriter;
 import org.simheat.jobs.output.Fingerprint;
 import org.simheat.jobs.output.RunCatalog;
 import org.simheat.jobs.output.RunCommitter;
 import org.simheat.jobs.output.RunTables;
+import org.simheat.jobs.pyramid.MeanPyramid;
 import org.simheat.jobs.pyramid.TilePyramid;
 import org.simheat.jobs.similarity.BlockCache;
 import org.simheat.jobs.similarity.DenseKernel;
@@ -67,7 +70,8 @@ public final class ComputeJob {
 
   /**
    * A job that calls {@code checkpoint} with each stage's name as it completes ({@code read},
-   * {@code similarity}, {@code pyramid}, {@code write}); tests inject failures there.
+   * {@code similarity} (full pass only), {@code pyramid}, {@code embeddings}, {@code write}); tests
+   * inject failures there.
    */
   ComputeJob(SparkSession spark, ComputeSpec spec, Consumer<String> checkpoint) {
     this.spark = spark;
@@ -109,14 +113,31 @@ public final class ComputeJob {
         PassConfig.of(
             geometry, matrix.dim(), true, metrics, storedZoom, spec.neighbors(), spec.blockSize());
     Broadcast<MatrixSource> source = jsc.broadcast(matrix);
-    MatrixScan.Result scan = MatrixScan.scan(jsc, source, cfg.blockSize(), input.tokens());
+    boolean meansOnly = meanFastPath(spec);
+    LOG.info(
+        meansOnly
+            ? "Mean fast path: cell mean vectors, no N² pass (only mean pooling of {}, no neighbours)"
+            : "Full blocked pass: {} with {} pooling and {} neighbours",
+        spec.metrics(),
+        spec.aggregations(),
+        spec.neighbors());
+    MatrixScan.Result scan =
+        MatrixScan.scan(
+            jsc,
+            source,
+            cfg.blockSize(),
+            input.tokens(),
+            meansOnly ? MeanPyramid.sumsFor(spec.metrics(), geometry, storedZoom) : null);
     lap("read");
     RunCommitter committer = RunCommitter.begin(out, newRunId(fingerprint), conf);
     try {
       Broadcast<double[]> norms = jsc.broadcast(scan.norms());
       Map<String, Manifest.Range> ranges =
-          compute(cfg, source, norms, geometry, committer.staging());
+          meansOnly
+              ? computeMeans(scan.sums(), geometry, storedZoom, committer.staging())
+              : compute(cfg, source, norms, geometry, committer.staging());
       writeEmbeddings(source, norms, input, cfg, committer.staging());
+      lap("embeddings");
       RunTables.verify(
           spark,
           committer.staging(),
@@ -133,6 +154,28 @@ public final class ComputeJob {
     } catch (RuntimeException | Error e) {
       committer.abort(e);
       throw e;
+    }
+  }
+
+  /**
+   * Whether a run takes the mean fast path, which pools means from cell mean vectors and skips the
+   * N² pass: only when it stores {@code mean} pooling alone, of bilinear metrics only (cosine, dot;
+   * l2 is not bilinear), and no neighbours. Max, min and neighbours come only from the full pass.
+   */
+  static boolean meanFastPath(ComputeSpec spec) {
+    return spec.neighbors() == 0
+        && spec.aggregations().stream().allMatch(a -> a == Aggregation.MEAN)
+        && spec.metrics().stream().allMatch(MeanPyramid::isBilinear);
+  }
+
+  /** The mean fast path: every stored level's means from the scan's cell sums. */
+  private Map<String, Manifest.Range> computeMeans(
+      CellSums sums, TileGeometry g, int storedZoom, Path staging) {
+    try (MeanPyramid pyramid = MeanPyramid.build(jsc, g, storedZoom, spec.metrics(), sums)) {
+      RunTables.writeTiles(
+          spark, pyramid.levels(), storedZoom, g, spec.metrics(), spec.aggregations(), staging);
+      lap("pyramid");
+      return pyramid.ranges();
     }
   }
 
@@ -234,7 +277,7 @@ public final class ComputeJob {
       Path staging) {
     Broadcast<String[]> tokens =
         jsc.broadcast(input.tokens() == null ? null : input.tokens().toArray(String[]::new));
-    RunTables.writeEmbeddings(spark, source, tokens, norms, cfg.blockSize(), staging);
+    EmbeddingWriter.write(jsc, source, tokens, norms, cfg.blockSize(), staging);
   }
 
   private static String newRunId(String fingerprint) {

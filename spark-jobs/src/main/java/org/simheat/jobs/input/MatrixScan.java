@@ -11,8 +11,13 @@ import org.apache.spark.broadcast.Broadcast;
 
 /**
  * One read of a matrix, block by block on the executors, that checks every value is finite and
- * computes the row norms. It runs before anything is written: a NaN or ±Inf anywhere fails the run
- * with one line naming the first bad rows (and their tokens) and the file.
+ * computes the row norms, and, when asked, the per-cell row sums that the mean pyramid needs
+ * ({@link CellSums}), in the same pass. It runs before anything is written: a NaN or ±Inf anywhere
+ * fails the run with one line naming the first bad rows (and their tokens) and the file.
+ *
+ * <p>Each task scans a contiguous range of blocks and returns its rows' norms and one block of cell
+ * sums covering its rows; the driver copies the norms into place and adds the sums up, so the
+ * driver holds O(N) norms and O(C·d) sums for C cells, never the matrix.
  */
 public final class MatrixScan {
   private static final int LISTED = 5;
@@ -24,72 +29,141 @@ public final class MatrixScan {
    *
    * @param norms L2 norm of each row
    * @param zeroRows rows whose every value is 0
+   * @param sums per-cell row sums over the whole matrix, or null if none were asked for
    */
-  public record Result(double[] norms, List<Long> zeroRows) {}
+  public record Result(double[] norms, List<Long> zeroRows, CellSums sums) {}
 
-  /** What one block contributes. */
-  private record BlockScan(long start, double[] norms, List<Long> nonFinite, List<Long> zero)
+  /** What one task's range of rows contributes. */
+  private record RangeScan(
+      long start, double[] norms, long nonFinite, List<Long> listed, List<Long> zero, CellSums sums)
       implements Serializable {}
 
   /**
-   * Scans the matrix.
+   * Scans the matrix for non-finite values and norms.
    *
    * @param tokens tokens of the rows, or null, to name bad rows
    * @throws IllegalArgumentException if any value is NaN or infinite, naming the rows and the file
    */
   public static Result scan(
       JavaSparkContext jsc, Broadcast<MatrixSource> source, int blockRows, List<String> tokens) {
+    return scan(jsc, source, blockRows, tokens, null);
+  }
+
+  /**
+   * Scans the matrix for non-finite values and norms and, in the same read, sums its rows by cell.
+   *
+   * @param tokens tokens of the rows, or null, to name bad rows
+   * @param sums which cell sums to accumulate, or null for none
+   * @throws IllegalArgumentException if any value is NaN or infinite, naming the rows and the file
+   */
+  public static Result scan(
+      JavaSparkContext jsc,
+      Broadcast<MatrixSource> source,
+      int blockRows,
+      List<String> tokens,
+      CellSums.Spec sums) {
     MatrixSource m = source.value();
     int blocks = (int) ((m.rows() + blockRows - 1) / blockRows);
     List<Integer> ids = IntStream.range(0, blocks).boxed().toList();
-    List<BlockScan> scans =
+    List<RangeScan> scans =
         jsc.parallelize(ids, Math.max(1, Math.min(blocks, jsc.defaultParallelism() * 4)))
-            .map(b -> scanBlock(source.value(), (long) b * blockRows, blockRows))
+            .mapPartitions(
+                it -> {
+                  List<Integer> mine = new ArrayList<>();
+                  it.forEachRemaining(mine::add);
+                  return mine.isEmpty()
+                      ? List.<RangeScan>of().iterator()
+                      : List.of(scanRange(source.value(), mine, blockRows, sums)).iterator();
+                })
             .collect();
     double[] norms = new double[(int) m.rows()];
     List<Long> bad = new ArrayList<>();
     List<Long> zero = new ArrayList<>();
     long badCount = 0;
-    for (BlockScan s : scans) {
+    CellSums total = sums == null ? null : CellSums.forRows(sums, m.dim(), 0, m.rows());
+    for (RangeScan s : scans) {
       System.arraycopy(s.norms(), 0, norms, (int) s.start(), s.norms().length);
-      badCount += s.nonFinite().size();
-      s.nonFinite().stream().limit(LISTED - bad.size()).forEach(bad::add);
+      badCount += s.nonFinite();
+      s.listed().stream().limit(LISTED - bad.size()).forEach(bad::add);
       zero.addAll(s.zero());
+      if (total != null) {
+        total.addAll(s.sums());
+      }
     }
     if (badCount > 0) {
       throw nonFinite(m, bad, badCount, tokens);
     }
-    return new Result(norms, zero);
+    return new Result(norms, zero, total);
   }
 
-  private static BlockScan scanBlock(MatrixSource m, long start, int blockRows) {
-    int count = (int) Math.min(blockRows, m.rows() - start);
-    float[] data;
-    try {
-      data = m.readRows(start, count);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + m.describe() + ": " + e.getMessage(), e);
-    }
+  /** Scans consecutive blocks {@code ids} (in order, as Spark slices a range). */
+  private static RangeScan scanRange(
+      MatrixSource m, List<Integer> ids, int blockRows, CellSums.Spec spec) {
+    long start = (long) ids.get(0) * blockRows;
+    long end = Math.min(m.rows(), ((long) ids.get(ids.size() - 1) + 1) * blockRows);
     int d = m.dim();
-    double[] norms = new double[count];
-    List<Long> nonFinite = new ArrayList<>();
-    List<Long> zero = new ArrayList<>();
-    for (int r = 0; r < count; r++) {
+    Tally tally = new Tally(start, end, d, spec);
+    float[] data = new float[Math.multiplyExact(blockRows, d)];
+    for (long b = start; b < end; b += blockRows) {
+      int count = (int) Math.min(blockRows, end - b);
+      read(m, b, count, data);
+      for (int r = 0; r < count; r++) {
+        tally.add(b + r, data, r * d);
+      }
+    }
+    return tally.result();
+  }
+
+  /** What rows [start, end) add up to, row by row. */
+  private static final class Tally {
+    private final long start;
+    private final int dim;
+    private final double[] norms;
+    private final List<Long> listed = new ArrayList<>();
+    private final List<Long> zero = new ArrayList<>();
+    private final CellSums sums;
+    private long nonFinite;
+
+    Tally(long start, long end, int dim, CellSums.Spec spec) {
+      this.start = start;
+      this.dim = dim;
+      this.norms = new double[(int) (end - start)];
+      this.sums = spec == null ? null : CellSums.forRows(spec, dim, start, end);
+    }
+
+    /** Checks row {@code row}, at {@code data[offset …]}, and folds it in. */
+    void add(long row, float[] data, int offset) {
       double sq = 0;
       boolean finite = true;
-      for (int c = r * d; c < (r + 1) * d; c++) {
+      for (int c = offset; c < offset + dim; c++) {
         float v = data[c];
         finite &= Float.isFinite(v);
         sq += (double) v * v;
       }
+      double norm = Math.sqrt(sq);
+      norms[(int) (row - start)] = norm;
       if (!finite) {
-        nonFinite.add(start + r);
+        if (nonFinite++ < LISTED) {
+          listed.add(row);
+        }
       } else if (sq == 0) {
-        zero.add(start + r);
+        zero.add(row);
+      } else if (sums != null) {
+        sums.addRow(row, data, offset, norm);
       }
-      norms[r] = Math.sqrt(sq);
     }
-    return new BlockScan(start, norms, nonFinite, zero);
+
+    RangeScan result() {
+      return new RangeScan(start, norms, nonFinite, listed, zero, sums);
+    }
+  }
+
+  private static void read(MatrixSource m, long start, int count, float[] data) {
+    try {
+      m.readRows(start, count, data, 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + m.describe() + ": " + e.getMessage(), e);
+    }
   }
 
   private static IllegalArgumentException nonFinite(

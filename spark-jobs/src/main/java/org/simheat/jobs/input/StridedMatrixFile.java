@@ -126,6 +126,11 @@ public final class StridedMatrixFile implements MatrixSource {
       long pos = base + (start + r) * rowBytes;
       int len = (int) ((n - 1) * rowBytes + (long) dim * eb);
       ByteBuffer buf = in.buffer(pos, len, order());
+      if (dtype == DType.F32 && rowStride == dim) {
+        // Packed float32 rows: one bulk copy (byte-swapped when the order differs).
+        buf.asFloatBuffer().get(dst, offset + r * dim, n * dim);
+        continue;
+      }
       for (int i = 0; i < n; i++) {
         int rowPos = (int) (i * rowBytes);
         int o = offset + (r + i) * dim;

@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -17,11 +16,6 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaPairRDD;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -31,7 +25,6 @@ import org.simheat.format.Metric;
 import org.simheat.format.RunLayout;
 import org.simheat.format.TileGeometry;
 import org.simheat.jobs.input.HadoopConf;
-import org.simheat.jobs.input.MatrixSource;
 import org.simheat.jobs.similarity.CellBlock;
 import org.simheat.jobs.similarity.PartKey;
 import scala.Tuple2;
@@ -59,49 +52,6 @@ public final class RunTables {
             DataTypes.createStructField(Columns.NORM, DataTypes.FloatType, false),
             DataTypes.createStructField(
                 Columns.VECTOR, DataTypes.createArrayType(DataTypes.FloatType, false), false)));
-  }
-
-  /**
-   * Writes {@code embeddings}: one row per token in position order, read block by block from the
-   * source on the executors.
-   */
-  public static void writeEmbeddings(
-      SparkSession spark,
-      Broadcast<MatrixSource> source,
-      Broadcast<String[]> tokens,
-      Broadcast<double[]> norms,
-      int blockRows,
-      Path staging) {
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    long n = source.value().rows();
-    int blocks = (int) ((n + blockRows - 1) / blockRows);
-    JavaRDD<Row> rows =
-        jsc.parallelize(IntStream.range(0, blocks).boxed().toList(), Math.max(1, blocks))
-            .flatMap(
-                b -> embeddingRows(source.value(), tokens.value(), norms.value(), b, blockRows));
-    spark
-        .createDataFrame(rows, embeddingSchema())
-        .write()
-        .option(ROW_GROUP, EMBEDDING_ROW_GROUP)
-        .parquet(new Path(staging, RunLayout.EMBEDDINGS).toString());
-  }
-
-  private static java.util.Iterator<Row> embeddingRows(
-      MatrixSource m, String[] tokens, double[] norms, int block, int blockRows)
-      throws IOException {
-    long start = (long) block * blockRows;
-    int count = (int) Math.min(blockRows, m.rows() - start);
-    int d = m.dim();
-    float[] data = m.readRows(start, count);
-    List<Row> out = new ArrayList<>(count);
-    for (int r = 0; r < count; r++) {
-      int id = (int) (start + r);
-      float[] v = new float[d];
-      System.arraycopy(data, r * d, v, 0, d);
-      String token = tokens != null ? tokens[id] : Integer.toString(id);
-      out.add(RowFactory.create(id, id, token, -1, (float) norms[id], v));
-    }
-    return out.iterator();
   }
 
   /**

@@ -63,6 +63,18 @@ public final class CellBlock implements Partial {
   }
 
   /**
+   * A block that is its own frame, holding the given cell sums (row-major {@code rows × cols}) and
+   * no max or min: those read NaN. For pyramids that pool means only.
+   */
+  public static CellBlock ofSums(long row0, long col0, int rows, int cols, double[] sums) {
+    CellBlock b = framed(row0, col0, rows, cols);
+    System.arraycopy(sums, 0, b.sum, 0, b.sum.length);
+    Arrays.fill(b.max, Float.NaN);
+    Arrays.fill(b.min, Float.NaN);
+    return b;
+  }
+
+  /**
    * Folds per-column partial aggregates of one cell row into its cells: {@code sum[j]}, {@code
    * max[j]} and {@code min[j]} aggregate some rows of cell row {@code cellRow} at global column
    * {@code gc0 + j}, for j < q; columns are grouped into cells of {@code span}. Every touched cell
