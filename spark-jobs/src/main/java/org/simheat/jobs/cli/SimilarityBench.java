@@ -12,15 +12,21 @@ import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.simheat.format.Aggregation;
 import org.simheat.format.Manifest;
 import org.simheat.format.Metric;
+import org.simheat.jobs.bench.BlockMatrixReference;
 import org.simheat.jobs.bench.RandomNpy;
 import org.simheat.jobs.bench.SgemmRate;
 import org.simheat.jobs.compute.ComputeJob;
 import org.simheat.jobs.compute.ComputeSpec;
+import org.simheat.jobs.input.EmbeddingInputs;
 import org.simheat.jobs.input.InputSpec;
+import org.simheat.jobs.input.MatrixSource;
 import org.simheat.jobs.similarity.DenseKernel;
+import org.simheat.jobs.similarity.KernelBench;
+import org.simheat.jobs.similarity.PanelOps;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -66,6 +72,14 @@ public final class SimilarityBench implements Callable<Integer> {
       description = "Seconds per SGEMM measurement (default: ${DEFAULT-VALUE}).")
   double seconds;
 
+  @Option(
+      names = "--mllib-n",
+      defaultValue = "10000",
+      description =
+          "Rows for the MLlib BlockMatrix.multiply reference and simheat's job beside it"
+              + " (0 to skip; default: ${DEFAULT-VALUE}).")
+  int mllibN;
+
   @Option(names = "--verbose", description = "Show stack traces of failures.")
   boolean verbose;
 
@@ -88,11 +102,25 @@ public final class SimilarityBench implements Callable<Integer> {
         one,
         all,
         threads);
+    Metric[] ms = metrics.stream().map(Metric::parse).toArray(Metric[]::new);
+    KernelBench.Rates kernel = KernelBench.measure(n, d, 0, ms, seconds);
+    out.printf(
+        Locale.ROOT,
+        "fused kernel (one block pair, products + pooling + top-k rows and columns, %s, %s):"
+            + " %.1f GFLOP/s = %.2f× SGEMM on the same panels (%.1f GFLOP/s), 1 thread%n",
+        String.join(",", metrics),
+        PanelOps.best().name(),
+        kernel.fused(),
+        kernel.ratio(),
+        kernel.sgemm());
     Path dir = Files.createTempDirectory("simheat-bench");
     try {
       Path npy = dir.resolve("bench.npy");
       RandomNpy.write(npy, n, d, RandomNpy.SEED);
       try (SparkSessions.Session session = SparkSessions.open("simheat bench", master)) {
+        if (mllibN > 0) {
+          mllib(out, session, dir, Math.min(mllibN, n));
+        }
         long t0 = System.nanoTime();
         ComputeJob.Result r = new ComputeJob(session.spark(), spec(npy, dir.resolve("out"))).run();
         report(out, r.manifest(), (System.nanoTime() - t0) / 1e9, all);
@@ -101,6 +129,37 @@ public final class SimilarityBench implements Callable<Integer> {
       delete(dir);
     }
     return 0;
+  }
+
+  /**
+   * The MLlib path and simheat's whole job (pass, pyramid, tables) on the same m rows. MLlib stops
+   * at the product, so the ratio is a lower bound.
+   */
+  private void mllib(PrintWriter out, SparkSessions.Session session, Path dir, int m)
+      throws IOException {
+    Path small = dir.resolve("mllib.npy");
+    RandomNpy.write(small, m, d, RandomNpy.SEED);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(session.spark().sparkContext());
+    MatrixSource source =
+        EmbeddingInputs.open(session.spark(), InputSpec.of(small.toString())).matrix();
+    BlockMatrixReference.Timing ref = BlockMatrixReference.run(jsc, source, m);
+    long t0 = System.nanoTime();
+    ComputeJob.Result r =
+        new ComputeJob(session.spark(), spec(small, dir.resolve("mllib-out"))).run();
+    double ours = (System.nanoTime() - t0) / 1e9;
+    out.printf(
+        Locale.ROOT,
+        "MLlib BlockMatrix.multiply on %d x %d (normalised rows, 1024-blocks): conversion %.1f s +"
+            + " multiply %.1f s = %.1f s; simheat's whole job (read, pass, pyramid, tables): %.1f s"
+            + " = %.1f× faster (stored levels 0..%d)%n",
+        m,
+        d,
+        ref.conversion(),
+        ref.multiply(),
+        ref.total(),
+        ours,
+        ref.total() / ours,
+        r.manifest().storedZoom());
   }
 
   private ComputeSpec spec(Path npy, Path out) {
