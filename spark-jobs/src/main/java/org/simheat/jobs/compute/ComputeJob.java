@@ -175,6 +175,13 @@ public final class ComputeJob {
     try (MeanPyramid pyramid = MeanPyramid.build(jsc, g, storedZoom, spec.metrics(), sums)) {
       RunTables.writeTiles(
           spark, pyramid.levels(), storedZoom, g, spec.metrics(), spec.aggregations(), staging);
+      LOG.info(
+          String.format(
+              Locale.ROOT,
+              "Mean pyramid: levels 0..%d, %.1f s of task time in the tile products (%s)",
+              storedZoom,
+              pyramid.tileSeconds(),
+              DenseKernel.describe()));
       lap("pyramid");
       return pyramid.ranges();
     }
