@@ -116,7 +116,7 @@ public final class ComputeJob {
     boolean meansOnly = meanFastPath(spec);
     LOG.info(
         meansOnly
-            ? "Mean fast path: cell mean vectors, no N² pass (only mean pooling of {}, no neighbours)"
+            ? "Mean fast path: cell sum vectors, no N² pass (only mean pooling of {}, no neighbours)"
             : "Full blocked pass: {} with {} pooling and {} neighbours",
         spec.metrics(),
         spec.aggregations(),
@@ -158,7 +158,7 @@ public final class ComputeJob {
   }
 
   /**
-   * Whether a run takes the mean fast path, which pools means from cell mean vectors and skips the
+   * Whether a run takes the mean fast path, which pools means from per-cell row sums and skips the
    * N² pass: only when it stores {@code mean} pooling alone, of bilinear metrics only (cosine, dot;
    * l2 is not bilinear), and no neighbours. Max, min and neighbours come only from the full pass.
    */
@@ -174,6 +174,13 @@ public final class ComputeJob {
     try (MeanPyramid pyramid = MeanPyramid.build(jsc, g, storedZoom, spec.metrics(), sums)) {
       RunTables.writeTiles(
           spark, pyramid.levels(), storedZoom, g, spec.metrics(), spec.aggregations(), staging);
+      LOG.info(
+          String.format(
+              Locale.ROOT,
+              "Mean pyramid: levels 0..%d, %.1f s of task time in the tile products (%s)",
+              storedZoom,
+              pyramid.tileSeconds(),
+              DenseKernel.describe()));
       lap("pyramid");
       return pyramid.ranges();
     }

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.util.LongAccumulator;
 import org.simheat.format.Manifest;
 import org.simheat.format.Metric;
 import org.simheat.format.TileGeometry;
@@ -42,16 +43,19 @@ public final class MeanPyramid implements AutoCloseable {
   private final List<Broadcast<double[][]>> broadcasts;
   private final List<Metric> metrics;
   private final ExtremesAccumulator[] extremes;
+  private final LongAccumulator tileNanos;
 
   private MeanPyramid(
       List<JavaPairRDD<PartKey, CellBlock>> levels,
       List<Broadcast<double[][]>> broadcasts,
       List<Metric> metrics,
-      ExtremesAccumulator[] extremes) {
+      ExtremesAccumulator[] extremes,
+      LongAccumulator tileNanos) {
     this.levels = levels;
     this.broadcasts = broadcasts;
     this.metrics = metrics;
     this.extremes = extremes;
+    this.tileNanos = tileNanos;
   }
 
   /** Whether the mean of {@code m} over a block of pairs is the product of the block's sums. */
@@ -95,6 +99,7 @@ public final class MeanPyramid implements AutoCloseable {
       extremes[m] = new ExtremesAccumulator();
       jsc.sc().register(extremes[m], "mean range of " + metrics.get(m).id());
     }
+    LongAccumulator nanos = jsc.sc().longAccumulator("mean tile nanoseconds");
     List<JavaPairRDD<PartKey, CellBlock>> levels = new ArrayList<>();
     List<Broadcast<double[][]>> broadcasts = new ArrayList<>();
     for (int z = storedZoom; z >= 0; z--) {
@@ -103,9 +108,9 @@ public final class MeanPyramid implements AutoCloseable {
       }
       Broadcast<double[][]> b = jsc.broadcast(level);
       broadcasts.add(b);
-      levels.add(tiles(jsc, new LevelTiles(g, z, d, b, z == storedZoom ? extremes : null)));
+      levels.add(tiles(jsc, new LevelTiles(g, z, d, b, z == storedZoom ? extremes : null, nanos)));
     }
-    return new MeanPyramid(levels, broadcasts, metrics, extremes);
+    return new MeanPyramid(levels, broadcasts, metrics, extremes, nanos);
   }
 
   /** Sums of cells 2r and 2r + 1 for every r: the next coarser level's cell sums. */
@@ -165,6 +170,11 @@ public final class MeanPyramid implements AutoCloseable {
     return out;
   }
 
+  /** Task time spent computing tiles so far, in seconds (retried tasks count again). */
+  public double tileSeconds() {
+    return tileNanos.value() / 1e9;
+  }
+
   /** Releases the broadcast cell sums. */
   @Override
   public void close() {
@@ -175,12 +185,19 @@ public final class MeanPyramid implements AutoCloseable {
    * The tiles of one level: a tile's cell sums are S_I·S_Jᵀ for its row and column cells.
    *
    * @param extremes per metric, where to gather the means' extremes, or null
+   * @param nanos where to add the time spent
    */
   private record LevelTiles(
-      TileGeometry g, int z, int d, Broadcast<double[][]> sums, ExtremesAccumulator[] extremes)
+      TileGeometry g,
+      int z,
+      int d,
+      Broadcast<double[][]> sums,
+      ExtremesAccumulator[] extremes,
+      LongAccumulator nanos)
       implements Serializable {
 
     CellBlock tile(long[] key) {
+      long start = System.nanoTime();
       double[] s = sums.value()[(int) key[0]];
       int t = g.tileSize();
       long r0 = key[1] * t;
@@ -194,7 +211,9 @@ public final class MeanPyramid implements AutoCloseable {
       if (extremes != null) {
         extremes[(int) key[0]].add(meanExtremes(cells, r0, c0, p, q));
       }
-      return CellBlock.ofSums(r0, c0, p, q, cells);
+      CellBlock tile = CellBlock.ofSums(r0, c0, p, q, cells);
+      nanos.add(System.nanoTime() - start);
+      return tile;
     }
 
     private double[] meanExtremes(double[] cells, long r0, long c0, int p, int q) {
