@@ -151,7 +151,7 @@ public final class SimilarityBench implements Callable<Integer> {
         Locale.ROOT,
         "MLlib BlockMatrix.multiply on %d x %d (normalised rows, 1024-blocks): conversion %.1f s +"
             + " multiply %.1f s = %.1f s; simheat's whole job (read, pass, pyramid, tables): %.1f s"
-            + " = %.1f× faster (stored levels 0..%d)%n",
+            + " = %.1f× faster (stored levels 0..%d; timings ms %s)%n",
         m,
         d,
         ref.conversion(),
@@ -159,7 +159,8 @@ public final class SimilarityBench implements Callable<Integer> {
         ref.total(),
         ours,
         ref.total() / ours,
-        r.manifest().storedZoom());
+        r.manifest().storedZoom(),
+        r.manifest().timings());
   }
 
   private ComputeSpec spec(Path npy, Path out) {

@@ -36,6 +36,9 @@ public final class BlockProduct {
   private final float[] colMax;
   private final float[] colMin;
   private final float[] colThr;
+  private final float[] gSum;
+  private final float[] gMax;
+  private final float[] gMin;
 
   /** Buffers for blocks of up to {@code cfg.blockSize()} rows. */
   public BlockProduct(PassConfig cfg, PanelOps ops) {
@@ -48,6 +51,9 @@ public final class BlockProduct {
     this.colMax = new float[q];
     this.colMin = new float[q];
     this.colThr = new float[q];
+    this.gSum = new float[q];
+    this.gMax = new float[q];
+    this.gMin = new float[q];
   }
 
   /**
@@ -111,9 +117,48 @@ public final class BlockProduct {
       long cellRow = (gr0 + i) / span;
       int end = (int) Math.min(h, (cellRow + 1) * span - gr0);
       ops.columnStats(v, i, end, q, colSum, colMax, colMin);
-      cells.foldColumns(cellRow, gc0, q, span, colSum, colMax, colMin);
+      foldColumns(cells, cellRow, gc0, q, span);
       i = end;
     }
+  }
+
+  /**
+   * Folds the column statistics of one cell row into its cells: a partial group of columns at each
+   * end, whole groups of {@code span} columns reduced by the vector loops in between.
+   */
+  private void foldColumns(CellBlock cells, long cellRow, long gc0, int q, long span) {
+    long cell = gc0 / span;
+    long firstEdge = (cell + 1) * span - gc0;
+    int j = 0;
+    if (gc0 % span != 0 || firstEdge > q) {
+      j = (int) Math.min(q, firstEdge);
+      foldRange(cells, cellRow, cell, 0, j);
+      cell++;
+    }
+    int groups = (int) ((q - j) / span);
+    if (groups > 0) {
+      ops.groupStats(colSum, colMax, colMin, j, groups, (int) span, gSum, gMax, gMin);
+      for (int g = 0; g < groups; g++) {
+        cells.foldCell(cellRow, cell + g, gSum[g], gMax[g], gMin[g]);
+      }
+      cell += groups;
+      j += (int) (groups * span);
+    }
+    if (j < q) {
+      foldRange(cells, cellRow, cell, j, q);
+    }
+  }
+
+  private void foldRange(CellBlock cells, long cellRow, long cell, int from, int to) {
+    double s = 0;
+    float hi = Float.NEGATIVE_INFINITY;
+    float lo = Float.POSITIVE_INFINITY;
+    for (int x = from; x < to; x++) {
+      s += colSum[x];
+      hi = Math.max(hi, colMax[x]);
+      lo = Math.min(lo, colMin[x]);
+    }
+    cells.foldCell(cellRow, cell, s, hi, lo);
   }
 
   private void offerRows(

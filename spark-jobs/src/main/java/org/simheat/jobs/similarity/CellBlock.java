@@ -75,30 +75,11 @@ public final class CellBlock implements Partial {
   }
 
   /**
-   * Folds per-column partial aggregates of one cell row into its cells: {@code sum[j]}, {@code
-   * max[j]} and {@code min[j]} aggregate some rows of cell row {@code cellRow} at global column
-   * {@code gc0 + j}, for j < q; columns are grouped into cells of {@code span}. Every touched cell
-   * must lie in this block.
+   * Folds a partial aggregate (sum, max, min of some of its pairs) into cell (cellRow, cellCol), in
+   * global cell coordinates; the cell must lie in this block.
    */
-  public void foldColumns(
-      long cellRow, long gc0, int q, long span, float[] sum, float[] max, float[] min) {
-    int rowBase = (int) (cellRow - row0) * cols;
-    long cell = gc0 / span;
-    int j = 0;
-    while (j < q) {
-      int end = (int) Math.min(q, (cell + 1) * span - gc0);
-      double s = 0;
-      float hi = Float.NEGATIVE_INFINITY;
-      float lo = Float.POSITIVE_INFINITY;
-      for (int x = j; x < end; x++) {
-        s += sum[x];
-        hi = Math.max(hi, max[x]);
-        lo = Math.min(lo, min[x]);
-      }
-      fold(rowBase + (int) (cell - col0), s, hi, lo);
-      j = end;
-      cell++;
-    }
+  public void foldCell(long cellRow, long cellCol, double s, float hi, float lo) {
+    fold((int) ((cellRow - row0) * cols + (cellCol - col0)), s, hi, lo);
   }
 
   /**

@@ -5,7 +5,8 @@ package org.simheat.jobs.similarity;
  * the threshold scans of top-k. Every similarity value passes through these once while its panel is
  * in cache, so they are written twice: with the JDK Vector API ({@link VectorPanelOps}, when the
  * JVM runs with {@code --add-modules jdk.incubator.vector}) and in plain Java ({@link
- * ScalarPanelOps}). Both give bit-identical results.
+ * ScalarPanelOps}). Both give bit-identical results, except {@link #groupStats}' sums, which add
+ * the same floats in another order.
  *
  * <p>Panels are row-major {@code h × q} arrays; a "key" is a value when higher is better and its
  * negation otherwise (l2), so a threshold test is {@code sign · v ≥ thr}.
@@ -49,6 +50,22 @@ public interface PanelOps {
    * tested against per-column thresholds.
    */
   int firstAtLeastEach(float[] v, int base, int from, int q, float sign, float[] thr);
+
+  /**
+   * Reduces {@code groups} consecutive groups of {@code span} columns of column statistics, the
+   * first starting at {@code from}: {@code gSum[g] = Σ sum[from + g·span + x]} for x < span, in
+   * float, likewise the max of max and the min of min.
+   */
+  void groupStats(
+      float[] sum,
+      float[] max,
+      float[] min,
+      int from,
+      int groups,
+      int span,
+      float[] gSum,
+      float[] gMax,
+      float[] gMin);
 
   /**
    * Folds the smallest and largest of {@code v[from, to)} into {@code lohi[0]} and {@code lohi[1]}.

@@ -73,4 +73,30 @@ public final class ScalarPanelOps implements PanelOps {
     lohi[0] = lo;
     lohi[1] = hi;
   }
+
+  @Override
+  public void groupStats(
+      float[] sum,
+      float[] max,
+      float[] min,
+      int from,
+      int groups,
+      int span,
+      float[] gSum,
+      float[] gMax,
+      float[] gMin) {
+    for (int g = 0, x = from; g < groups; g++) {
+      float s = 0;
+      float hi = Float.NEGATIVE_INFINITY;
+      float lo = Float.POSITIVE_INFINITY;
+      for (int end = x + span; x < end; x++) {
+        s += sum[x];
+        hi = Math.max(hi, max[x]);
+        lo = Math.min(lo, min[x]);
+      }
+      gSum[g] = s;
+      gMax[g] = hi;
+      gMin[g] = lo;
+    }
+  }
 }

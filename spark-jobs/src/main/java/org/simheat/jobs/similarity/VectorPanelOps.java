@@ -144,4 +144,47 @@ public final class VectorPanelOps implements PanelOps {
     lohi[0] = lo;
     lohi[1] = hi;
   }
+
+  @Override
+  public void groupStats(
+      float[] sum,
+      float[] max,
+      float[] min,
+      int from,
+      int groups,
+      int span,
+      float[] gSum,
+      float[] gMax,
+      float[] gMin) {
+    VectorSpecies<Float> g8 = FloatVector.SPECIES_256;
+    if (span == 8 && g8.length() == 8) {
+      // One 8-lane vector a group: lane sums in a fixed order, like the scalar loop's tree.
+      for (int g = 0, x = from; g < groups; g++, x += 8) {
+        gSum[g] = FloatVector.fromArray(g8, sum, x).reduceLanes(VectorOperators.ADD);
+        gMax[g] = FloatVector.fromArray(g8, max, x).reduceLanes(VectorOperators.MAX);
+        gMin[g] = FloatVector.fromArray(g8, min, x).reduceLanes(VectorOperators.MIN);
+      }
+      return;
+    }
+    if (span % L == 0) {
+      for (int g = 0, x = from; g < groups; g++) {
+        FloatVector s = FloatVector.fromArray(S, sum, x);
+        FloatVector hi = FloatVector.fromArray(S, max, x);
+        FloatVector lo = FloatVector.fromArray(S, min, x);
+        for (int end = x + span, y = x + L; y < end; y += L) {
+          s = s.add(FloatVector.fromArray(S, sum, y));
+          hi = hi.max(FloatVector.fromArray(S, max, y));
+          lo = lo.min(FloatVector.fromArray(S, min, y));
+        }
+        gSum[g] = s.reduceLanes(VectorOperators.ADD);
+        gMax[g] = hi.reduceLanes(VectorOperators.MAX);
+        gMin[g] = lo.reduceLanes(VectorOperators.MIN);
+        x += span;
+      }
+      return;
+    }
+    SCALAR.groupStats(sum, max, min, from, groups, span, gSum, gMax, gMin);
+  }
+
+  private static final ScalarPanelOps SCALAR = new ScalarPanelOps();
 }

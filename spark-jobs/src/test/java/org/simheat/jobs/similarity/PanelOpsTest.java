@@ -130,4 +130,33 @@ class PanelOpsTest {
       assertThat(lohi).as(ops.name()).containsExactly(lo, hi);
     }
   }
+
+  @ParameterizedTest(name = "span={0} groups={1} from={2}")
+  @CsvSource({"1, 5, 0", "2, 7, 1", "3, 4, 2", "8, 9, 3", "16, 3, 0", "32, 2, 5", "24, 3, 1"})
+  void groupStatsReduceEachGroupOfColumns(int span, int groups, int from) {
+    Random r = new Random(span * 100 + groups);
+    int q = from + span * groups + 3;
+    float[] sum = random(r, q, 2);
+    float[] max = random(r, q, 2);
+    float[] min = random(r, q, 2);
+    for (PanelOps ops : new PanelOps[] {scalar, vector}) {
+      float[][] got = new float[3][groups];
+      ops.groupStats(sum, max, min, from, groups, span, got[0], got[1], got[2]);
+      for (int g = 0; g < groups; g++) {
+        double s = 0;
+        float hi = Float.NEGATIVE_INFINITY;
+        float lo = Float.POSITIVE_INFINITY;
+        for (int x = from + g * span; x < from + (g + 1) * span; x++) {
+          s += sum[x];
+          hi = Math.max(hi, max[x]);
+          lo = Math.min(lo, min[x]);
+        }
+        assertThat((double) got[0][g])
+            .as(ops.name())
+            .isCloseTo(s, org.assertj.core.api.Assertions.within(1e-5 * span));
+        assertThat(got[1][g]).as(ops.name()).isEqualTo(hi);
+        assertThat(got[2][g]).as(ops.name()).isEqualTo(lo);
+      }
+    }
+  }
 }

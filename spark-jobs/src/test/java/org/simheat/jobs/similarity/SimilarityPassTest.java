@@ -170,6 +170,9 @@ class SimilarityPassTest {
     "64, 8, 8, 3, 16",
     "65, 5, 8, 2, 7",
     "300, 16, 256, 1, 0",
+    "300, 6, 4, 4, 0",
+    "300, 6, 4, 3, 0",
+    "700, 5, 4, 2, 100",
     "601, 9, 256, 2, 128"
   })
   void everyStoredTileMatchesTheNaivePooling(int n, int d, int t, int storedZoom, int block) {
