@@ -96,6 +96,29 @@ class PageIT {
         .contains("SVG", "PNG");
   }
 
+  /**
+   * Reports (never asserts: speed is measured, not tested) how long the page takes from the arrival
+   * of a 256 × 256 viewport's data to its first frame on screen, by the page's own
+   * performance.now() clock: once on a fresh page, once more on a second viewport of the same size.
+   */
+  @Test
+  void reportsHowLongA256x256HeatmapTakesToDraw() throws IOException {
+    page.open("#res=256&x=0,256&y=0,256");
+    page.awaitReady("document.body.dataset.drawMs !== undefined");
+    assertThat(page.data("cells")).isEqualTo(String.valueOf(256 * 256));
+    String first = page.data("drawMs");
+    browser.evaluate("delete document.body.dataset.drawMs");
+    browser.evaluate("location.hash = 'res=256&x=256,512&y=256,512'");
+    page.awaitReady(
+        "document.body.dataset.view === '256,512,256,512' && document.body.dataset.drawMs");
+    assertThat(page.data("cells")).isEqualTo(String.valueOf(256 * 256));
+    String second = page.data("drawMs");
+    System.out.printf(
+        "PageIT: a 256 × 256 heatmap (65536 cells) is on screen %s ms after its data arrived"
+            + " (fresh page), %s ms (next viewport)%n",
+        first, second);
+  }
+
   @Test
   void searchingTheLastTokenZoomsToItAndDrawsTheCrosshair() throws IOException {
     page.open("");

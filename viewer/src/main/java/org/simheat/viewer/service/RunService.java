@@ -14,6 +14,7 @@ import org.simheat.format.Metric;
 import org.simheat.format.TileGeometry;
 import org.simheat.viewer.spec.ViewCells;
 import org.simheat.viewer.spec.ViewSpecBuilder;
+import org.simheat.viewer.store.EmbeddingStore;
 import org.simheat.viewer.store.FooterCache;
 import org.simheat.viewer.store.NeighborStore;
 import org.simheat.viewer.store.OpenRun;
@@ -56,6 +57,7 @@ public final class RunService implements ViewerService {
         new RunRegistry(
             dataDir,
             new FooterCache(options.footerCacheEntries()),
+            EmbeddingStore.newGroupCache(options.embeddingCacheBytes()),
             options.tokenCacheEntries(),
             options.rescanMillis(),
             cache::forget);

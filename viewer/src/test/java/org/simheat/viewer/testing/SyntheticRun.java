@@ -29,6 +29,7 @@ import org.simheat.format.TileGeometry;
  * @param pageRows most rows per page
  * @param exact whether tiles and neighbours are true values
  * @param metrics metrics written
+ * @param embeddingRowGroupBytes row group size of the embeddings table
  */
 public record SyntheticRun(
     String runId,
@@ -39,7 +40,8 @@ public record SyntheticRun(
     int rowsPerFile,
     int pageRows,
     boolean exact,
-    List<Metric> metrics) {
+    List<Metric> metrics,
+    long embeddingRowGroupBytes) {
   static final String EMBEDDINGS =
       "message spark_schema { required int32 position; required int32 id; required binary token"
           + " (STRING); required int32 cluster; required float norm; required group vector (LIST)"
@@ -55,6 +57,23 @@ public record SyntheticRun(
           + " repeated group list { required int32 element; } } required group scores (LIST) {"
           + " repeated group list { required float element; } } }";
 
+  /** Row groups of the job's embeddings table ({@code RunTables}): 4 MiB. */
+  public static final long JOB_EMBEDDING_ROW_GROUP = 4L << 20;
+
+  /** A run with small embedding row groups (64 KiB), so that row-group pruning shows in tests. */
+  public SyntheticRun(
+      String runId,
+      int n,
+      int dim,
+      long seed,
+      int storedZoom,
+      int rowsPerFile,
+      int pageRows,
+      boolean exact,
+      List<Metric> metrics) {
+    this(runId, n, dim, seed, storedZoom, rowsPerFile, pageRows, exact, metrics, 64 << 10);
+  }
+
   /** Neighbours kept per position. */
   public static final int K = 5;
 
@@ -63,12 +82,22 @@ public record SyntheticRun(
 
   /**
    * A noise run for benchmarks: n × d, cosine only, with the levels the job stores by default (the
-   * finest whose upper-triangle tiles fit {@link #JOB_CELL_BUDGET}), 2048 rows per embedding and
-   * neighbour file.
+   * finest whose upper-triangle tiles fit {@link #JOB_CELL_BUDGET}), laid out as the job lays it
+   * out: 2048 rows per embedding and neighbour file, 4 MiB row groups, 1 MiB pages.
    */
   public static SyntheticRun forBenchmark(String runId, int n, int d, long seed) {
     int stored = TileGeometry.of(n, n).storedZoomFor(JOB_CELL_BUDGET, true);
-    return new SyntheticRun(runId, n, d, seed, stored, 2048, 20_000, false, List.of(Metric.COSINE));
+    return new SyntheticRun(
+        runId,
+        n,
+        d,
+        seed,
+        stored,
+        2048,
+        20_000,
+        false,
+        List.of(Metric.COSINE),
+        JOB_EMBEDDING_ROW_GROUP);
   }
 
   /** The vector of a position: seeded Gaussian noise, the same on every call. */
@@ -112,7 +141,7 @@ public record SyntheticRun(
     Files.createDirectories(dir);
     for (int start = 0, part = 0; start < n; start += rowsPerFile, part++) {
       try (ParquetRowWriter w =
-          new ParquetRowWriter(part(dir, part), EMBEDDINGS, 64 << 10, pageRows)) {
+          new ParquetRowWriter(part(dir, part), EMBEDDINGS, embeddingRowGroupBytes, pageRows)) {
         for (int p = start; p < Math.min(n, start + rowsPerFile); p++) {
           float[] v = vector(p);
           double norm = 0;
