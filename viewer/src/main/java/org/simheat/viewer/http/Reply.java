@@ -59,6 +59,11 @@ record Reply(
     return new Reply(status, contentType, body, more, close);
   }
 
+  /** This reply with another media type. */
+  Reply withContentType(String type) {
+    return new Reply(status, type, body, headers, close);
+  }
+
   /** This reply, closing the connection after it. */
   Reply closing() {
     return new Reply(status, contentType, body, headers, true);

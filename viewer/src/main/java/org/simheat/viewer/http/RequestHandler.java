@@ -187,7 +187,8 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
 
   private static Reply run(ApiRoutes.Call call, Exchange exchange) {
     try {
-      return Reply.json(200, call.run());
+      TileBodies.Body body = call.run();
+      return Reply.json(200, body.bytes()).withContentType(body.contentType());
     } catch (ApiException e) {
       return Reply.error(e.status(), e.getMessage());
     } catch (RuntimeException | Error e) {

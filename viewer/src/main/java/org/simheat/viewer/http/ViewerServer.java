@@ -73,7 +73,7 @@ public final class ViewerServer implements AutoCloseable {
       throws IOException {
     InetSocketAddress bindAddress = resolve(options);
     StaticFiles files = StaticFiles.load(ViewerServer.class.getClassLoader(), options.webRoot());
-    ApiRoutes routes = new ApiRoutes(service);
+    ApiRoutes routes = new ApiRoutes(service, options.tileBodyBytes());
     EventLoopGroup boss = group(1, "simheat-accept");
     EventLoopGroup io = group(options.ioThreads(), "simheat-io");
     ThreadPoolExecutor executor = serviceExecutor(options);

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.simheat.format.Aggregation;
 import org.simheat.format.Manifest;
 import org.simheat.format.Metric;
@@ -99,19 +100,38 @@ public final class RunService implements ViewerService {
    */
   @Override
   public Tile tile(String run, String metric, int z, long i, long j) {
+    return tile(run, metric, z, i, j, Set.of());
+  }
+
+  /**
+   * Tile (z, i, j) with only some aggregations. At a live level, the mean alone of cosine or dot is
+   * computed by bilinearity ({@link LiveMeans}): far cheaper than the pairwise pass that max and
+   * min need, so such tiles are also allowed at coarser live levels.
+   *
+   * @throws ApiException as {@link #tile(String, String, int, long, long)}, and 404 for an
+   *     aggregation the run does not hold
+   */
+  @Override
+  public Tile tile(String run, String metric, int z, long i, long j, Set<Aggregation> aggs) {
     return withRun(
         run,
         r -> {
           Metric m = RequestChecks.metric(r, metric);
           RequestChecks.level(r, z);
           RequestChecks.tile(r, z, i, j);
-          checkComputable(r, z, i, j);
-          TileData t = tiles.tile(r, m, z, i, j);
+          aggs.forEach(a -> RequestChecks.aggregation(r, a.id()));
+          boolean meanOnly =
+              z > r.manifest().storedZoom()
+                  && aggs.equals(Set.of(Aggregation.MEAN))
+                  && LiveMeans.applies(m);
+          checkComputable(r, z, i, j, meanOnly);
+          TileData t = meanOnly ? tiles.liveMean(r, m, z, i, j) : tiles.tile(r, m, z, i, j);
           TileGeometry g = r.geometry();
           long size = g.tileSize();
           return new Tile(
-              z, i, j, g.span(z), i * size, j * size, t.rows(), t.cols(), t.mean(), t.max(),
-              t.min());
+                  z, i, j, g.span(z), i * size, j * size, t.rows(), t.cols(), t.mean(), t.max(),
+                  t.min())
+              .only(aggs);
         });
   }
 
@@ -229,7 +249,7 @@ public final class RunService implements ViewerService {
   }
 
   /** Refuses a live tile that cannot be computed or would cost too much. */
-  private void checkComputable(OpenRun r, int z, long i, long j) {
+  private void checkComputable(OpenRun r, int z, long i, long j, boolean meanOnly) {
     int stored = r.manifest().storedZoom();
     if (z <= stored) {
       return;
@@ -241,7 +261,8 @@ public final class RunService implements ViewerService {
                   + " computed live: use levels 0..%d",
               z, r.runId(), stored));
     }
-    double cost = LiveTileComputer.multiplyAdds(r, z, i, j);
+    double cost =
+        meanOnly ? LiveMeans.multiplyAdds(r, z, i, j) : LiveTileComputer.multiplyAdds(r, z, i, j);
     if (cost > maxTileMultiplyAdds) {
       throw ApiException.badRequest(
           String.format(

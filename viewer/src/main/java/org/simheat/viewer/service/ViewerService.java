@@ -2,6 +2,8 @@ package org.simheat.viewer.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.Set;
+import org.simheat.format.Aggregation;
 import org.simheat.format.Manifest;
 
 /**
@@ -26,6 +28,27 @@ public interface ViewerService {
    * stored (i, j).
    */
   Tile tile(String run, String metric, int z, long i, long j);
+
+  /**
+   * Tile (z, i, j) of a metric with only the aggregations in {@code aggs} (all the run holds when
+   * empty); the others are null. Implementations may compute less for fewer aggregations: a live
+   * {@code mean} of cosine or dot needs no pairwise pass.
+   *
+   * @throws ApiException 404 for an aggregation the run does not hold, and as {@link #tile(String,
+   *     String, int, long, long)}
+   */
+  default Tile tile(String run, String metric, int z, long i, long j, Set<Aggregation> aggs) {
+    if (!aggs.isEmpty()) {
+      List<String> held = manifest(run).aggregations();
+      for (Aggregation a : aggs) {
+        if (!held.contains(a.id())) {
+          throw ApiException.notFound(
+              "run " + run + " holds no " + a.id() + " tiles: it has " + String.join(", ", held));
+        }
+      }
+    }
+    return tile(run, metric, z, i, j).only(aggs);
+  }
 
   /** A Vega-Lite spec with the viewport's cells inline at about {@code res} cells per side. */
   JsonNode view(String run, ViewRequest request);
@@ -95,7 +118,27 @@ public interface ViewerService {
       int cols,
       float[] mean,
       float[] max,
-      float[] min) {}
+      float[] min) {
+
+    /** This tile with only the aggregations in {@code aggs} (all of them when empty). */
+    public Tile only(Set<Aggregation> aggs) {
+      if (aggs.isEmpty()) {
+        return this;
+      }
+      return new Tile(
+          z,
+          i,
+          j,
+          span,
+          rowStart,
+          colStart,
+          rows,
+          cols,
+          aggs.contains(Aggregation.MEAN) ? mean : null,
+          aggs.contains(Aggregation.MAX) ? max : null,
+          aggs.contains(Aggregation.MIN) ? min : null);
+    }
+  }
 
   /**
    * A viewport request; ranges are in matrix positions, half-open.

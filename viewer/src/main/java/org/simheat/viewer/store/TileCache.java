@@ -19,8 +19,16 @@ public final class TileCache {
    * @param i tile row
    * @param j tile column
    * @param live whether it was computed from the embeddings (kept apart from stored tiles)
+   * @param meanOnly whether it holds the mean alone
    */
-  public record Key(String runId, String metric, int z, long i, long j, boolean live) {}
+  public record Key(
+      String runId, String metric, int z, long i, long j, boolean live, boolean meanOnly) {
+
+    /** The key of a tile with every aggregation its run holds. */
+    public Key(String runId, String metric, int z, long i, long j, boolean live) {
+      this(runId, metric, z, i, j, live, false);
+    }
+  }
 
   /** Loads a tile on a miss. */
   @FunctionalInterface

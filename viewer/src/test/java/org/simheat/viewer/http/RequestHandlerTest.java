@@ -30,7 +30,7 @@ class RequestHandlerTest {
   private EmbeddedChannel channel(Executor executor) {
     return new EmbeddedChannel(
         new RequestHandler(
-            new ApiRoutes(new MatrixViewerService()),
+            new ApiRoutes(new MatrixViewerService(), 1 << 20),
             StaticFiles.load(getClass().getClassLoader(), "testweb"),
             new AccessGuard(null, "127.0.0.1", 8080),
             executor,

@@ -106,7 +106,9 @@ class ViewerServerProtocolTest {
   void aFullServiceQueueAnswers503() throws Exception {
     try (TestServer server =
         TestServer.start(
-            o -> new ServerOptions(o.host(), 0, null, o.webRoot(), 1, 1, 1, o.maxRequestBytes()))) {
+            o ->
+                new ServerOptions(
+                    o.host(), 0, null, o.webRoot(), 1, 1, 1, o.maxRequestBytes(), 0))) {
       CountDownLatch gate = new CountDownLatch(1);
       server.service().holdTiles(gate);
       CompletableFuture<HttpResponse<String>> running = getAsync(server, TILE);

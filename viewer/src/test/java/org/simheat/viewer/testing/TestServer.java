@@ -83,6 +83,22 @@ public final class TestServer implements AutoCloseable {
     return send(b.build());
   }
 
+  /** GETs a target with header name/value pairs; the body as bytes, as they came. */
+  public HttpResponse<byte[]> getBytes(String target, String... headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(target)).GET();
+    for (int k = 0; k < headers.length; k += 2) {
+      b.header(headers[k], headers[k + 1]);
+    }
+    try {
+      return client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Sends a request; the body as a string. */
   public HttpResponse<String> send(HttpRequest request) {
     try {
