@@ -59,7 +59,7 @@ final class ApiRoutes {
 
   /** A call answering with a JSON body. */
   private static Call json(java.util.function.Supplier<Object> result) {
-    return () -> new TileBodies.Body(JsonBodies.of(result.get()), Reply.JSON);
+    return () -> TileBodies.Body.of(JsonBodies.of(result.get()), Reply.JSON);
   }
 
   /**

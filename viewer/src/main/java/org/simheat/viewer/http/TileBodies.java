@@ -2,6 +2,7 @@ package org.simheat.viewer.http;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.Set;
 import org.simheat.format.Aggregation;
 import org.simheat.viewer.service.ViewerService;
@@ -9,15 +10,36 @@ import org.simheat.viewer.service.ViewerService.Tile;
 import org.simheat.viewer.store.BoundedCache;
 
 /**
- * Tile responses encoded once and kept as ready bytes, keyed by the resolved run id (so {@code
- * latest} never serves a replaced run's tiles), metric, tile, format and aggregations: a hot tile
- * costs a lookup and a write, without re-encoding its floats or allocating them again. Bounded in
- * bytes, least recently used first out. Runs never change once committed, so entries of a removed
- * run are only dead weight until evicted: requests for it fail before the lookup.
+ * Tile responses encoded once and kept as ready bytes in direct memory, keyed by the resolved run
+ * id (so {@code latest} never serves a replaced run's tiles), metric, tile, format and
+ * aggregations: a hot tile costs a lookup and a write, without re-encoding its floats, allocating
+ * them again or copying them to the socket's buffer (the JDK frees an evicted body once no write
+ * holds it). Bounded in bytes, least recently used first out. Runs never change once committed, so
+ * entries of a removed run are only dead weight until evicted: requests for it fail before the
+ * lookup.
  */
 final class TileBodies {
-  /** A response body and its media type. */
-  record Body(byte[] bytes, String contentType) {}
+  /**
+   * A response body and its media type.
+   *
+   * @param bytes the body from its position to its limit; a cached body is a read-only direct
+   *     buffer, which Netty writes to the socket without copying it
+   * @param contentType its media type
+   */
+  record Body(ByteBuffer bytes, String contentType) {
+
+    /** A body of bytes of its own. */
+    static Body of(byte[] bytes, String contentType) {
+      return new Body(ByteBuffer.wrap(bytes), contentType);
+    }
+
+    /** This body copied once into direct memory, read-only, to be shared by many responses. */
+    Body shared() {
+      ByteBuffer direct = ByteBuffer.allocateDirect(bytes.remaining());
+      direct.put(bytes.duplicate()).flip();
+      return new Body(direct.asReadOnlyBuffer(), contentType);
+    }
+  }
 
   /** The wire format of a tile. */
   enum Format {
@@ -32,7 +54,7 @@ final class TileBodies {
 
   TileBodies(ViewerService service, long maxBytes) {
     this.service = service;
-    this.bodies = new BoundedCache<>(maxBytes, b -> 64L + b.bytes().length);
+    this.bodies = new BoundedCache<>(maxBytes, b -> 64L + b.bytes().remaining());
   }
 
   /**
@@ -61,8 +83,10 @@ final class TileBodies {
   }
 
   private static Body encode(Tile t, Format format) {
-    return format == Format.F32
-        ? new Body(TileBinary.encode(t), TileBinary.CONTENT_TYPE)
-        : new Body(JsonBodies.of(t), Reply.JSON);
+    Body b =
+        format == Format.F32
+            ? Body.of(TileBinary.encode(t), TileBinary.CONTENT_TYPE)
+            : Body.of(JsonBodies.of(t), Reply.JSON);
+    return b.shared();
   }
 }

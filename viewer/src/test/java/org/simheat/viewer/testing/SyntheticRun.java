@@ -119,16 +119,32 @@ public record SyntheticRun(
     return TileGeometry.of(n, n);
   }
 
+  /** The pooled cells of stored tiles, from wherever a writer takes them. */
+  @FunctionalInterface
+  public interface Cells {
+    /** {mean, max, min} of tile (z, i, j) of a metric, each row-major {@code rows × cols}. */
+    float[][] tile(Metric metric, int z, long i, long j, int rows, int cols);
+  }
+
   /**
    * Writes the run under {@code dataDir} (manifest last, then LATEST) and returns its directory.
    */
   public Path write(Path dataDir) throws IOException {
+    NaiveSimilarity naive = exact ? NaiveSimilarity.of(this) : null;
+    return write(dataDir, (m, z, i, j, rows, cols) -> tileCells(m, z, i, j, rows, cols, naive));
+  }
+
+  /**
+   * Writes the run under {@code dataDir} with stored tiles from {@code cells} (neighbours are noise
+   * unless the run is exact) and returns its directory.
+   */
+  public Path write(Path dataDir, Cells cells) throws IOException {
     Path dir = dataDir.resolve(RunLayout.runDir(runId));
     NaiveSimilarity naive = exact ? NaiveSimilarity.of(this) : null;
     writeEmbeddings(dir.resolve(RunLayout.EMBEDDINGS));
     for (Metric m : metrics) {
       for (int z = 0; z <= storedZoom; z++) {
-        writeTiles(dir.resolve(RunLayout.tilesDir(m, z)), m, z, naive);
+        writeTiles(dir.resolve(RunLayout.tilesDir(m, z)), m, z, cells);
       }
       writeNeighbors(dir.resolve(RunLayout.neighborsDir(m)), m, naive);
     }
@@ -154,8 +170,7 @@ public record SyntheticRun(
     }
   }
 
-  private void writeTiles(Path dir, Metric metric, int z, NaiveSimilarity naive)
-      throws IOException {
+  private void writeTiles(Path dir, Metric metric, int z, Cells cells) throws IOException {
     Files.createDirectories(dir);
     TileGeometry g = geometry();
     List<long[]> tiles = new ArrayList<>();
@@ -168,16 +183,18 @@ public record SyntheticRun(
     for (int f = 0; f * perFile < tiles.size(); f++) {
       try (ParquetRowWriter w = new ParquetRowWriter(part(dir, f), TILES, 1, 1 << 20)) {
         for (long[] t : tiles.subList(f * perFile, Math.min(tiles.size(), (f + 1) * perFile))) {
-          w.write(tileRow(g, metric, z, t[0], t[1], naive));
+          int rows = g.rowsInTile(z, t[0]);
+          int cols = g.colsInTile(z, t[1]);
+          float[][] agg = cells.tile(metric, z, t[0], t[1], rows, cols);
+          w.write((int) t[0], (int) t[1], rows, cols, agg[0], agg[1], agg[2]);
         }
       }
     }
   }
 
-  private Object[] tileRow(
-      TileGeometry g, Metric metric, int z, long i, long j, NaiveSimilarity naive) {
-    int rows = g.rowsInTile(z, i);
-    int cols = g.colsInTile(z, j);
+  private float[][] tileCells(
+      Metric metric, int z, long i, long j, int rows, int cols, NaiveSimilarity naive) {
+    TileGeometry g = geometry();
     float[][] agg = new float[3][rows * cols];
     SplittableRandom noise = new SplittableRandom(seed + 31L * z + 7L * i + j);
     long s = g.span(z);
@@ -194,7 +211,7 @@ public record SyntheticRun(
         agg[2][r * cols + c] = (float) pool.min();
       }
     }
-    return new Object[] {(int) i, (int) j, rows, cols, agg[0], agg[1], agg[2]};
+    return agg;
   }
 
   private void writeNeighbors(Path dir, Metric metric, NaiveSimilarity naive) throws IOException {
