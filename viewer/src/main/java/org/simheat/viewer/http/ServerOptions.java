@@ -16,6 +16,8 @@ import java.util.Base64;
  * @param maxQueuedCalls service calls waiting for a thread before requests get 503
  * @param maxRequestBytes largest request body accepted; larger requests get 413
  * @param tileBodyBytes bytes of encoded tile responses kept ready to send
+ * @param gzipLoopback whether clients on a loopback address get gzip too (off: over loopback,
+ *     compressing costs more than sending the bytes)
  */
 public record ServerOptions(
     String host,
@@ -26,7 +28,8 @@ public record ServerOptions(
     int serviceThreads,
     int maxQueuedCalls,
     int maxRequestBytes,
-    long tileBodyBytes) {
+    long tileBodyBytes,
+    boolean gzipLoopback) {
 
   /** The address bound unless told otherwise. */
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -80,7 +83,8 @@ public record ServerOptions(
         Math.max(2, cores),
         256,
         DEFAULT_MAX_REQUEST_BYTES,
-        DEFAULT_TILE_BODY_BYTES);
+        DEFAULT_TILE_BODY_BYTES,
+        false);
   }
 
   /** These options with another host. */
@@ -94,7 +98,8 @@ public record ServerOptions(
         serviceThreads,
         maxQueuedCalls,
         maxRequestBytes,
-        tileBodyBytes);
+        tileBodyBytes,
+        gzipLoopback);
   }
 
   /** These options with another port (0 for any free port). */
@@ -108,7 +113,8 @@ public record ServerOptions(
         serviceThreads,
         maxQueuedCalls,
         maxRequestBytes,
-        tileBodyBytes);
+        tileBodyBytes,
+        gzipLoopback);
   }
 
   /** These options with an access token (null for none). */
@@ -122,7 +128,8 @@ public record ServerOptions(
         serviceThreads,
         maxQueuedCalls,
         maxRequestBytes,
-        tileBodyBytes);
+        tileBodyBytes,
+        gzipLoopback);
   }
 
   /** These options with the page read from another classpath folder. */
@@ -136,7 +143,8 @@ public record ServerOptions(
         serviceThreads,
         maxQueuedCalls,
         maxRequestBytes,
-        tileBodyBytes);
+        tileBodyBytes,
+        gzipLoopback);
   }
 
   /** These options with other thread counts. */
@@ -150,7 +158,8 @@ public record ServerOptions(
         newServiceThreads,
         maxQueuedCalls,
         maxRequestBytes,
-        tileBodyBytes);
+        tileBodyBytes,
+        gzipLoopback);
   }
 
   /** These options with another bound of the encoded tile responses kept (0: none). */
@@ -164,7 +173,23 @@ public record ServerOptions(
         serviceThreads,
         maxQueuedCalls,
         maxRequestBytes,
-        bytes);
+        bytes,
+        gzipLoopback);
+  }
+
+  /** These options with gzip for loopback clients on or off. */
+  public ServerOptions withGzipLoopback(boolean on) {
+    return new ServerOptions(
+        host,
+        port,
+        token,
+        webRoot,
+        ioThreads,
+        serviceThreads,
+        maxQueuedCalls,
+        maxRequestBytes,
+        tileBodyBytes,
+        on);
   }
 
   /** A fresh random token: 24 bytes of {@link SecureRandom}, base64url without padding. */

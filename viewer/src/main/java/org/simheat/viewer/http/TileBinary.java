@@ -37,8 +37,8 @@ final class TileBinary {
 
   private TileBinary() {}
 
-  /** The tile's bytes; absent (null) aggregations are left out. */
-  static byte[] encode(Tile t) {
+  /** The tile's bytes in direct memory, read-only; absent (null) aggregations are left out. */
+  static ByteBuffer encode(Tile t) {
     int cells = t.rows() * t.cols();
     float[][] arrays = {t.mean(), t.max(), t.min()};
     int mask = 0;
@@ -50,7 +50,8 @@ final class TileBinary {
       }
     }
     ByteBuffer out =
-        ByteBuffer.allocate(HEADER_BYTES + 4 * cells * present).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer.allocateDirect(HEADER_BYTES + 4 * cells * present)
+            .order(ByteOrder.LITTLE_ENDIAN);
     out.putInt(MAGIC).putInt(t.z());
     out.putInt(Math.toIntExact(t.i())).putInt(Math.toIntExact(t.j()));
     out.putInt(Math.toIntExact(t.span()));
@@ -62,6 +63,6 @@ final class TileBinary {
         out.position(out.position() + 4 * cells);
       }
     }
-    return out.array();
+    return out.flip().asReadOnlyBuffer();
   }
 }

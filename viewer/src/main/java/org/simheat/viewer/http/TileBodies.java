@@ -33,8 +33,13 @@ final class TileBodies {
       return new Body(ByteBuffer.wrap(bytes), contentType);
     }
 
-    /** This body copied once into direct memory, read-only, to be shared by many responses. */
+    /**
+     * This body in direct memory, read-only, to be shared by many responses (copied if need be).
+     */
     Body shared() {
+      if (bytes.isDirect() && bytes.isReadOnly()) {
+        return this;
+      }
       ByteBuffer direct = ByteBuffer.allocateDirect(bytes.remaining());
       direct.put(bytes.duplicate()).flip();
       return new Body(direct.asReadOnlyBuffer(), contentType);
@@ -85,7 +90,7 @@ final class TileBodies {
   private static Body encode(Tile t, Format format) {
     Body b =
         format == Format.F32
-            ? Body.of(TileBinary.encode(t), TileBinary.CONTENT_TYPE)
+            ? new Body(TileBinary.encode(t), TileBinary.CONTENT_TYPE)
             : Body.of(JsonBodies.of(t), Reply.JSON);
     return b.shared();
   }

@@ -157,7 +157,7 @@ public final class ViewerServer implements AutoCloseable {
         p.addLast(new IdleStateHandler(0, 0, IDLE_SECONDS));
         p.addLast(new HttpServerCodec());
         p.addLast(new HttpServerKeepAliveHandler());
-        p.addLast(new TextCompressor());
+        p.addLast(new TextCompressor(options.gzipLoopback()));
         p.addLast(new CappedRequestAggregator(options.maxRequestBytes()));
         p.addLast(new RequestHandler(routes, files, guard, executor, inFlight));
       }

@@ -101,7 +101,7 @@ public final class EmbeddingStore {
           throw new IllegalStateException("The embeddings hold position " + p + " twice");
         }
         seen.set(k);
-        System.arraycopy(rows.vectors(), r * dim, out, k * dim, dim);
+        rows.copyRow(r, out, k * dim);
       }
     }
   }

@@ -56,7 +56,7 @@ final class VectorGroupDecoder {
     int rows = Math.toIntExact(pages.getRowCount());
     int[] positions = positions(pages, projection, createdBy, rows);
     ColumnDescriptor vector = vectorLeaf(projection);
-    float[] out = new float[Math.multiplyExact(rows, dim)];
+    VectorRows out = new VectorRows(positions, dim);
     PageReader reader = pages.getPageReader(vector);
     if (reader.readDictionaryPage() != null) {
       throw new NotPlain();
@@ -66,10 +66,10 @@ final class VectorGroupDecoder {
     while ((page = reader.readPage()) != null) {
       at = page.accept(new PageCopy(vector, out, at));
     }
-    if (at != out.length) {
+    if (at != out.values()) {
       throw new NotPlain();
     }
-    return new VectorRows(positions, out, dim);
+    return out;
   }
 
   /**
@@ -86,13 +86,13 @@ final class VectorGroupDecoder {
         new ColumnReadStoreImpl(pages, IgnoringConverter.of(projection), projection, createdBy)
             .getColumnReader(leaf);
     int maxDefinition = leaf.getMaxDefinitionLevel();
-    float[] out = new float[Math.multiplyExact(rows, dim)];
+    VectorRows out = new VectorRows(positions, dim);
     for (int r = 0; r < rows; r++) {
       int values = 0;
       do {
         if (vector.getCurrentDefinitionLevel() == maxDefinition) {
           if (values < dim) {
-            out[r * dim + values] = vector.getFloat();
+            out.set(r, values, vector.getFloat());
           }
           values++;
         }
@@ -108,7 +108,7 @@ final class VectorGroupDecoder {
                 + dim);
       }
     }
-    return new VectorRows(positions, out, dim);
+    return out;
   }
 
   private static int[] positions(
@@ -140,10 +140,10 @@ final class VectorGroupDecoder {
   /** Copies one data page's values into the matrix; returns the value index after them. */
   private final class PageCopy implements DataPage.Visitor<Long> {
     private final ColumnDescriptor column;
-    private final float[] out;
+    private final VectorRows out;
     private final long at;
 
-    PageCopy(ColumnDescriptor column, float[] out, long at) {
+    PageCopy(ColumnDescriptor column, VectorRows out, long at) {
       this.column = column;
       this.out = out;
       this.at = at;
@@ -206,12 +206,12 @@ final class VectorGroupDecoder {
     }
 
     private long copy(ByteBuffer buf, int start, int n) {
-      if (at + n > out.length || buf.limit() - start < 4L * n) {
+      if (at + n > out.values() || buf.limit() - start < 4L * n) {
         throw new NotPlain();
       }
       ByteBuffer values = buf.duplicate().order(ByteOrder.LITTLE_ENDIAN);
       values.position(start);
-      values.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out, (int) at, n);
+      out.put(at, values.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer(), n);
       return at + n;
     }
   }

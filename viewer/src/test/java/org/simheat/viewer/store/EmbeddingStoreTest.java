@@ -79,8 +79,16 @@ class EmbeddingStoreTest {
       VectorRows fast = table.readRowGroup(g, COLUMNS, decoder::fast);
       VectorRows generic = table.readRowGroup(g, COLUMNS, decoder::generic);
       assertThat(fast.positions()).containsExactly(generic.positions());
-      assertThat(fast.vectors()).containsExactly(generic.vectors());
+      assertThat(all(fast)).containsExactly(all(generic));
     }
+  }
+
+  private static float[] all(VectorRows rows) {
+    float[] out = new float[rows.rows() * rows.dim()];
+    for (int r = 0; r < rows.rows(); r++) {
+      rows.copyRow(r, out, r * rows.dim());
+    }
+    return out;
   }
 
   @Test
@@ -88,6 +96,13 @@ class EmbeddingStoreTest {
     ParquetTable table = write(REQUIRED, 700, 5, 300, false, false, false);
     assertEveryGroupDecodesInBulk(table, 5);
     assertReadsEqualWritten(new EmbeddingStore(table, 5), 700, 5, false);
+  }
+
+  @Test
+  void rowGroupsOfSeveralChunksAreFilledAcrossPageAndChunkBoundaries() throws IOException {
+    ParquetTable table = write(REQUIRED, 700, 300, 700, false, false, false);
+    assertEveryGroupDecodesInBulk(table, 300);
+    assertReadsEqualWritten(new EmbeddingStore(table, 300), 700, 300, false);
   }
 
   @Test
@@ -156,7 +171,7 @@ class EmbeddingStoreTest {
     store.read(100, 300);
 
     assertThat(cache.size()).isEqualTo(groups);
-    assertThat(cache.bytes()).isEqualTo(held).isEqualTo(64L * groups + 4L * 700 + 4L * 700 * 5);
+    assertThat(cache.bytes()).isEqualTo(held).isEqualTo(64L * groups + 16L * groups + 4L * 700 * 6);
   }
 
   @Test

@@ -46,7 +46,13 @@ public final class TestServer implements AutoCloseable {
 
   /** A server on loopback, port 0, serving the real page over {@code service}. */
   public static TestServer over(ViewerService service) throws IOException {
-    return new TestServer(service, null, ServerOptions.defaults().withPort(0));
+    return over(service, o -> o);
+  }
+
+  /** A server over {@code service} with the defaults of {@link #over(ViewerService)} changed. */
+  public static TestServer over(ViewerService service, UnaryOperator<ServerOptions> options)
+      throws IOException {
+    return new TestServer(service, null, options.apply(ServerOptions.defaults().withPort(0)));
   }
 
   /**
