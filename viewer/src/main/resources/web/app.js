@@ -205,10 +205,10 @@ async function load() {
 
 /**
  * Renders the last spec with the current size and colour settings (no request). The space around
- * the plot (axis labels, legend) is learned from each render; when it changed, one more render fits
- * the chart to the stage.
+ * the plot (axis labels, legend) is learned from each render; when it changed, the plot is resized
+ * in place to fit the chart to the stage.
  */
-async function draw(refit = false) {
+async function draw() {
   if (!spec || !manifest) return false;
   // A masked bin of self-pairs only has no value: it is drawn empty and sets no colour.
   const values = spec.data.values.map((c) => c.value).filter((v) => v !== null && Number.isFinite(v));
@@ -220,7 +220,7 @@ async function draw(refit = false) {
     fileName: `simheat-${manifest.runId}-${state.metric}-${state.agg}`,
   });
   if (!shown) return false;
-  if (learnMargins(size) && !refit) return draw(true);
+  if (learnMargins(size)) await heatmap.resize(plotSize().width, plotSize().height);
   heatmap.setDomains(state.x, state.y);
   controls.showColour(colour, spec.usermeta || {});
   $('notice').hidden = true;

@@ -79,6 +79,15 @@ export class Heatmap {
     return this.result ? this.result.view : null;
   }
 
+  /** Resizes the plot area in place (no new embedding), then repaints the cells. */
+  async resize(width, height) {
+    const view = this.view;
+    if (!view) return;
+    this.size = { width, height };
+    await view.width(width).height(height).runAsync();
+    this.setDomains(this.dom.x, this.dom.y);
+  }
+
   /** Moves the picture to new position domains at once; the cells stay until the next render. */
   setDomains(xdom, ydom) {
     this.dom = { x: xdom, y: ydom };
@@ -162,7 +171,10 @@ export class Heatmap {
     const at = { x: ox + (pad.left || 0), y: oy + (pad.top || 0), width: view.width(), height: view.height() };
     if (type === 'png') {
       const canvas = await view.toCanvas(1);
-      canvas.getContext('2d').drawImage(this.raster.canvas, at.x, at.y, at.width, at.height);
+      const ctx = canvas.getContext('2d');
+      // Vega leaves its own translation on the context: draw in the canvas's pixels.
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.drawImage(this.raster.canvas, at.x, at.y, at.width, at.height);
       return canvas.toDataURL('image/png');
     }
     const svg = new DOMParser().parseFromString(await view.toSVG(), 'image/svg+xml');
@@ -251,6 +263,7 @@ class CellRaster {
     const ctx = c.getContext('2d');
     const image = ctx.createImageData(w, h);
     const px = new Uint32Array(image.data.buffer);
+    px.fill(BACKGROUND);
     const sx = w / (dom.x[1] - dom.x[0]);
     const sy = h / (dom.y[1] - dom.y[0]);
     for (let k = 0; k < this.rgba.length; k++) {
@@ -275,6 +288,9 @@ class CellRaster {
     return out;
   }
 }
+
+/** Little-endian RGBA of the chart's white background, which a cell without a value shows. */
+const BACKGROUND = 0xffffffff;
 
 /** Pixel columns (or rows) [a, b) of the positions [p0, p1) at scale s from d0, at least one. */
 function span(p0, p1, d0, s, size) {

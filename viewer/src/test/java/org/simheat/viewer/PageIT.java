@@ -120,6 +120,47 @@ class PageIT {
   }
 
   @Test
+  void theExportMenuSavesTheCellsWithTheAxes() throws IOException {
+    page.open("#x=0,10&y=0,10");
+    String save =
+        "(async (type) => { const a = [...document.querySelectorAll('#chart .vega-actions a')]"
+            + ".find(l => l.textContent.includes(type));"
+            + " a.dispatchEvent(new MouseEvent('mousedown', {bubbles: true}));"
+            + " for (let i = 0; i < 200 && !a.href.startsWith('data:'); i++)"
+            + " await new Promise(r => setTimeout(r, 50));"
+            + " return a.href; })";
+    String png = browser.evaluate(save + "('PNG')").asText();
+    assertThat(png).startsWith("data:image/png");
+    for (double[] cell : new double[][] {{8.5, 0.5}, {9.5, 6.5}, {3.5, 3.5}, {2.5, 7.5}}) {
+      double[] at = page.pointAt(cell[0], cell[1]);
+      String exported =
+          browser
+              .evaluate(
+                  String.format(
+                      java.util.Locale.ROOT,
+                      "(async () => { const img = new Image(); img.src = '%s'; await img.decode();"
+                          + " const box = document.querySelector('#chart .vega-embed canvas')"
+                          + ".getBoundingClientRect(); const c = document.createElement('canvas');"
+                          + " c.width = img.width; c.height = img.height;"
+                          + " const x = c.getContext('2d'); x.drawImage(img, 0, 0);"
+                          + " const d = x.getImageData(Math.round(%f - box.left),"
+                          + " Math.round(%f - box.top), 1, 1).data;"
+                          + " return `rgb(${d[0]}, ${d[1]}, ${d[2]})`; })()",
+                      png,
+                      at[0],
+                      at[1]))
+              .asText();
+      assertThat(exported)
+          .as("the exported PNG shows cell (%s, %s) as the page does", cell[1], cell[0])
+          .isEqualTo(page.pixelAt(cell[0], cell[1]));
+    }
+    String svg = browser.evaluate(save + "('SVG')").asText();
+    assertThat(svg).startsWith("data:image/svg+xml");
+    String decoded = java.net.URLDecoder.decode(svg.substring(svg.indexOf(',') + 1), "UTF-8");
+    assertThat(decoded).contains("<image").contains("data:image/png").contains("tok0");
+  }
+
+  @Test
   void searchingTheLastTokenZoomsToItAndDrawsTheCrosshair() throws IOException {
     page.open("");
 
