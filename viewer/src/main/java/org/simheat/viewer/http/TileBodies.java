@@ -91,7 +91,7 @@ final class TileBodies {
     Body b =
         format == Format.F32
             ? new Body(TileBinary.encode(t), TileBinary.CONTENT_TYPE)
-            : Body.of(JsonBodies.of(t), Reply.JSON);
+            : new Body(JsonBodies.direct(t), Reply.JSON);
     return b.shared();
   }
 }

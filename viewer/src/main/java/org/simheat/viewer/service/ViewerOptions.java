@@ -39,7 +39,7 @@ public record ViewerOptions(
         Math.max(1, Runtime.getRuntime().availableProcessors()),
         1L << 36,
         1L << 32,
-        32L << 20);
+        Math.min(32L << 20, Runtime.getRuntime().maxMemory() / 16));
   }
 
   /** These options with another tile cache size. */

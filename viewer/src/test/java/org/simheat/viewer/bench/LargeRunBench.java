@@ -97,7 +97,7 @@ final class LargeRunBench {
         k -> binary(ViewerBench.randomTile(k, g, 0, hot, F32 + "&agg=mean"));
     bench.closed(driver, mean, 1, count, meanOnly);
     bench.closed(driver, mean, bench.mostClients(), count, meanOnly);
-    String json = "stored tile, cached, JSON + gzip";
+    String json = "stored tile, cached, JSON";
     IntFunction<Request> jsonTiles = k -> json(ViewerBench.randomTile(k, g, 0, hot, ""));
     bench.closed(driver, json, 1, count / 5, jsonTiles);
     bench.closed(driver, json, bench.mostClients(), count / 5, jsonTiles);
@@ -150,12 +150,39 @@ final class LargeRunBench {
         String.format(
             Locale.ROOT,
             "Closed loop: %d clients saturate the server at %.0f stored f32 tiles/s (%.0f MB/s);"
-                + " by Little's law p50 ≈ %d ÷ throughput = %.1f ms",
+                + " by Little's law their mean latency is %d ÷ throughput = %.1f ms",
             most,
             tiles.perSecond(),
             tiles.bytes() / 1e6 / (tiles.wallNanos() / 1e9),
             most,
             most * 1e3 / tiles.perSecond()));
+    bench.summariseLast(
+        "viewer stored tile p50, " + most + " keep-alive clients closed loop, f32",
+        tiles.millis(0.5),
+        "ms",
+        tiles.millis(0.5) / health.millis(0.5),
+        String.format(
+            Locale.ROOT, "/healthz p50 at %d clients, %.3f ms", most, health.millis(0.5)));
+  }
+
+  private LoadResult pacedResult(String cached, int most) {
+    for (String key : bench.resultKeys()) {
+      if (key.startsWith(cached + ", paced") && key.endsWith(" @" + most)) {
+        return bench.resultByKey(key);
+      }
+    }
+    return null;
+  }
+
+  /** A summary line: a quantile of a scenario against the same quantile of a reference. */
+  private void summariseAgainst(
+      String name, LoadResult r, double q, LoadResult reference, String what) {
+    bench.summarise(
+        name,
+        r.millis(q),
+        "ms",
+        r.millis(q) / reference.millis(q),
+        String.format(Locale.ROOT, "%s p%.0f, %.3f ms", what, q * 100, reference.millis(q)));
   }
 
   /** Live tiles: random (cold) and neighbouring ones, all aggregations and the mean alone. */

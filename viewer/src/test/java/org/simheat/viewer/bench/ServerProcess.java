@@ -54,8 +54,9 @@ final class ServerProcess implements AutoCloseable {
   }
 
   /**
-   * Starts a viewer over {@code dataDir} with {@code -Xmx<heap>}, {@code jvmOptions} and the class
-   * path of this JVM; its output goes to {@code log}. Returns once it listens.
+   * Starts a viewer over {@code dataDir} with {@code -Xmx<heap>}, {@code jvmOptions}, the class
+   * path of this JVM and {@code --cache-mb} when {@code cacheMb} is positive (else its default);
+   * its output goes to {@code log}. Returns once it listens.
    *
    * @throws IOException if the JVM cannot be started
    * @throws IllegalStateException if it exits or does not listen within a minute
@@ -78,9 +79,10 @@ final class ServerProcess implements AutoCloseable {
             "--data",
             dataDir.toString(),
             "--port",
-            "0",
-            "--cache-mb",
-            Integer.toString(cacheMb)));
+            "0"));
+    if (cacheMb > 0) {
+      command.addAll(List.of("--cache-mb", Integer.toString(cacheMb)));
+    }
     Files.createDirectories(log.getParent());
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());

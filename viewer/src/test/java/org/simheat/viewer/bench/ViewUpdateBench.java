@@ -74,7 +74,7 @@ final class ViewUpdateBench {
           LoadResult.header());
       LoadDriver driver = new LoadDriver(s.port());
       driver.closed("warm-up", 1, 20, k -> new Request("view", view(-k - 1, n), true, Check.ANY));
-      String scenario = "view update, " + WIDTH + " tokens, res " + RES + ", JSON + gzip";
+      String scenario = "view update, " + WIDTH + " tokens, res " + RES + ", JSON";
       LoadResult r =
           bench.closed(
               driver, scenario, 1, UPDATES, k -> new Request("view", view(k, n), true, Check.ANY));

@@ -106,6 +106,7 @@ public final class ViewerBench implements Callable<Integer> {
   private final Map<String, LoadResult> results = new LinkedHashMap<>();
   private final List<String> summary = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
+  private String last;
 
   public static void main(String[] args) {
     int code = new CommandLine(new ViewerBench()).execute(args);
@@ -155,7 +156,7 @@ public final class ViewerBench implements Callable<Integer> {
   ServerProcess start(Path dataDir, String name) throws IOException, InterruptedException {
     List<String> options =
         serverOpts.isBlank() ? List.of() : List.of(serverOpts.strip().split("\\s+"));
-    return ServerProcess.start(dataDir, heap, options, 64, work.resolve(name + "-server.log"));
+    return ServerProcess.start(dataDir, heap, options, 0, work.resolve(name + "-server.log"));
   }
 
   /** The latest run's manifest, fetched from a server. */
@@ -195,6 +196,16 @@ public final class ViewerBench implements Callable<Integer> {
     return results.get(scenario + " @" + c);
   }
 
+  /** The keys of the recorded results, in order. */
+  java.util.Set<String> resultKeys() {
+    return results.keySet();
+  }
+
+  /** A recorded result by its key. */
+  LoadResult resultByKey(String key) {
+    return results.get(key);
+  }
+
   /** The most clients of {@code --clients}. */
   int mostClients() {
     int most = 1;
@@ -208,6 +219,12 @@ public final class ViewerBench implements Callable<Integer> {
   void summarise(String name, double value, String unit, double ratio, String reference) {
     summary.add(
         String.format(Locale.ROOT, "%s: %.4g %s (%.3g× %s)", name, value, unit, ratio, reference));
+  }
+
+  /** Sets the summary's last line, {@code NAME: VALUE UNIT (RATIO× REFERENCE)}. */
+  void summariseLast(String name, double value, String unit, double ratio, String reference) {
+    last =
+        String.format(Locale.ROOT, "%s: %.4g %s (%.3g× %s)", name, value, unit, ratio, reference);
   }
 
   /** Adds a line to the notes printed before the summary. */
@@ -246,6 +263,9 @@ public final class ViewerBench implements Callable<Integer> {
     notes.forEach(System.out::println);
     System.out.printf("%nSummary (same run; ratios against the reference in brackets)%n");
     summary.forEach(System.out::println);
+    if (last != null) {
+      System.out.println(last);
+    }
   }
 
   private static double megabytes(Path dir) throws IOException {
