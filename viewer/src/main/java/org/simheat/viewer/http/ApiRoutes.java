@@ -128,21 +128,20 @@ final class ApiRoutes {
     Long y1 = q.longOrNull("y1");
     int res = q.intOr("res", DEFAULT_RES);
     boolean mask = q.booleanOr("mask", false);
-    return json(
-        () -> {
-          Manifest m = metric == null || x1 == null || y1 == null ? service.manifest(run) : null;
-          ViewRequest request =
-              new ViewRequest(
-                  metric != null ? metric : m.metrics().get(0),
-                  agg,
-                  x0,
-                  x1 != null ? x1 : m.nCols(),
-                  y0,
-                  y1 != null ? y1 : m.n(),
-                  res,
-                  mask);
-          return service.view(run, request);
-        });
+    return () -> {
+      Manifest m = metric == null || x1 == null || y1 == null ? service.manifest(run) : null;
+      ViewRequest request =
+          new ViewRequest(
+              metric != null ? metric : m.metrics().get(0),
+              agg,
+              x0,
+              x1 != null ? x1 : m.nCols(),
+              y0,
+              y1 != null ? y1 : m.n(),
+              res,
+              mask);
+      return TileBodies.Body.of(service.viewJson(run, request), Reply.JSON);
+    };
   }
 
   /**

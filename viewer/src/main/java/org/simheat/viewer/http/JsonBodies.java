@@ -2,8 +2,10 @@ package org.simheat.viewer.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import java.io.IOException;
@@ -18,7 +20,10 @@ import org.simheat.viewer.service.ViewerService.Tile;
  */
 final class JsonBodies {
   private static final ObjectMapper MAPPER =
-      new ObjectMapper().registerModule(new SimpleModule().addSerializer(new TileSerializer()));
+      JsonMapper.builder()
+          .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+          .addModule(new SimpleModule().addSerializer(new TileSerializer()))
+          .build();
 
   private JsonBodies() {}
 

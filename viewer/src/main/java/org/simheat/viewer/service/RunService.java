@@ -150,21 +150,39 @@ public final class RunService implements ViewerService {
     return withRun(
         run,
         r -> {
-          Metric m =
-              blank(request.metric())
-                  ? r.metrics().get(0)
-                  : RequestChecks.metric(r, request.metric());
-          Aggregation a =
-              blank(request.agg())
-                  ? defaultAggregation(r)
-                  : RequestChecks.aggregation(r, request.agg());
-          int res = RequestChecks.resolution(request.res());
-          long[] x = RequestChecks.range("x", request.x0(), request.x1(), r.geometry().cols());
-          long[] y = RequestChecks.range("y", request.y0(), request.y1(), r.geometry().rows());
-          ViewCells cells = pooler.pool(r, m, x[0], x[1], y[0], y[1], res, request.mask());
-          cells = new AxisLabeller(r).label(cells);
-          return ViewSpecBuilder.build(r.manifest(), m.id(), a.id(), cells);
+          PooledView v = pooledView(r, request);
+          return ViewSpecBuilder.build(r.manifest(), v.metric(), v.agg(), v.cells());
         });
+  }
+
+  /**
+   * The spec of {@link #view} as JSON bytes, written without building its tree.
+   *
+   * @throws ApiException as {@link #view}
+   */
+  @Override
+  public byte[] viewJson(String run, ViewRequest request) {
+    return withRun(
+        run,
+        r -> {
+          PooledView v = pooledView(r, request);
+          return ViewSpecBuilder.json(r.manifest(), v.metric(), v.agg(), v.cells());
+        });
+  }
+
+  /** A viewport's labelled cells, with the metric and aggregation the request resolved to. */
+  private record PooledView(String metric, String agg, ViewCells cells) {}
+
+  private PooledView pooledView(OpenRun r, ViewRequest request) throws IOException {
+    Metric m =
+        blank(request.metric()) ? r.metrics().get(0) : RequestChecks.metric(r, request.metric());
+    Aggregation a =
+        blank(request.agg()) ? defaultAggregation(r) : RequestChecks.aggregation(r, request.agg());
+    int res = RequestChecks.resolution(request.res());
+    long[] x = RequestChecks.range("x", request.x0(), request.x1(), r.geometry().cols());
+    long[] y = RequestChecks.range("y", request.y0(), request.y1(), r.geometry().rows());
+    ViewCells cells = pooler.pool(r, m, x[0], x[1], y[0], y[1], res, request.mask());
+    return new PooledView(m.id(), a.id(), new AxisLabeller(r).label(cells));
   }
 
   /**

@@ -1,6 +1,8 @@
 package org.simheat.viewer.service;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import java.util.Set;
 import org.simheat.format.Aggregation;
@@ -52,6 +54,15 @@ public interface ViewerService {
 
   /** A Vega-Lite spec with the viewport's cells inline at about {@code res} cells per side. */
   JsonNode view(String run, ViewRequest request);
+
+  /** The spec of {@link #view} as UTF-8 JSON; implementations may write it without a tree. */
+  default byte[] viewJson(String run, ViewRequest request) {
+    try {
+      return new ObjectMapper().writeValueAsBytes(view(run, request));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot serialise a view", e);
+    }
+  }
 
   /**
    * Tokens matching {@code q} (case-insensitive; prefix matches first, then substrings), at most
