@@ -94,7 +94,7 @@ public final class ViewerBench implements Callable<Integer> {
   @Option(names = "--xl-d", defaultValue = "768", description = "Its dimension.")
   int xlD;
 
-  @Option(names = "--xl-updates", defaultValue = "3", description = "xl-heatmap updates timed.")
+  @Option(names = "--xl-updates", defaultValue = "5", description = "xl-heatmap updates timed.")
   int xlUpdates;
 
   @Option(

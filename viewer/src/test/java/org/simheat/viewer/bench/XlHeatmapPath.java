@@ -1,11 +1,17 @@
 package org.simheat.viewer.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * xl-heatmap's view update rebuilt in Java, for comparison in the same run. xl-heatmap (a Dash app)
@@ -16,10 +22,13 @@ import java.nio.file.StandardOpenOption;
  *
  * <p>Here the cache is a file of the matrix as little-endian float32, row-major, read whole into a
  * fresh array on every update, as the unpickling does; the crop is pooled in place (xl-heatmap's
- * slice is a view, not a copy). Cost: reading and allocating V² floats, whatever the viewport.
+ * slice is a view, not a copy); then the figure it returns to the browser (z, and the x and y
+ * labels of every pooled step, {@code "token [...]"}) is written as JSON, as Dash does. Cost:
+ * reading and allocating V² floats, whatever the viewport.
  */
 final class XlHeatmapPath {
   private static final int CHUNK = 64 << 20;
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path matrix;
   private final int n;
@@ -47,7 +56,31 @@ final class XlHeatmapPath {
    * @throws IOException if the matrix cannot be read
    */
   Pooled update(int x0, int x1, int y0, int y1, int res) throws IOException {
-    return pool(load(), x0, x1, y0, y1, res);
+    Pooled p = pool(load(), x0, x1, y0, y1, res);
+    figure(p, x0, x1, y0, y1);
+    return p;
+  }
+
+  /** The heatmap figure of a pooled crop as JSON: z rows, and a label per pooled step. */
+  static byte[] figure(Pooled p, int x0, int x1, int y0, int y1) throws IOException {
+    Map<String, Object> fig = new LinkedHashMap<>();
+    fig.put("type", "heatmap");
+    fig.put("x", labels(x0, x1, p.kx()));
+    fig.put("y", labels(y0, y1, p.ky()));
+    double[][] z = new double[p.rows()][];
+    for (int r = 0; r < p.rows(); r++) {
+      z[r] = Arrays.copyOfRange(p.means(), r * p.cols(), (r + 1) * p.cols());
+    }
+    fig.put("z", z);
+    return JSON.writeValueAsBytes(Map.of("data", List.of(fig)));
+  }
+
+  private static List<String> labels(int from, int to, int step) {
+    List<String> out = new ArrayList<>();
+    for (int i = from; i < to; i += step) {
+      out.add("w" + i + (step > 1 ? " [...]" : ""));
+    }
+    return out;
   }
 
   /**
