@@ -40,7 +40,7 @@ final class ViewUpdateBench {
     double simheat = simheat(dir.resolve("data"), n);
     double xl = xlHeatmap(dir.resolve(XlRunWriter.MATRIX), n);
     bench.summarise(
-        "view update p50, " + WIDTH + " tokens at " + RES + " cells per side of " + n,
+        "view update p50, " + Math.min(WIDTH, n) + " tokens at " + RES + " cells per side of " + n,
         simheat,
         "ms",
         xl / simheat,
@@ -122,7 +122,9 @@ final class ViewUpdateBench {
     bench.note(
         String.format(
             Locale.ROOT,
-            "xl-heatmap's path: first update (cold: the 3.7 GB array and the file's pages touched for the first time) %.0f ms",
+            "xl-heatmap's path: first update (cold: its %.1f GB array and the file's pages touched"
+                + " for the first time) %.0f ms",
+            4.0 * n * n / 1e9,
             nanos[0] / 1e6));
     Arrays.sort(nanos);
     return nanos[nanos.length / 2] / 1e6;
