@@ -3,7 +3,9 @@
 // new viewport's cells after a short pause (older requests are cancelled). Test hooks: body
 // data-state (booting | loading | ready | error), data-cells, data-view ("x0,x1,y0,y1" as
 // requested), data-span, data-level, data-plot (the plot area "left,top,width,height" in CSS
-// pixels), data-crosshair ("row,col" while drawn) and data-js-error (an uncaught script error).
+// pixels), data-crosshair ("row,col" while drawn), data-js-error (an uncaught script error) and
+// data-draw-ms (milliseconds from the arrival of the last viewport's data to its first frame on
+// screen, measured with performance.now()).
 
 import * as api from './js/api.js';
 import { clampRange, defaults, panRange, parseHash, requestRange, toHash, windowAround, zoomRange } from './js/state.js';
@@ -187,11 +189,12 @@ async function load() {
   const query = { metric: state.metric, agg: state.agg, x0, x1, y0, y1, res: state.res };
   if (manifest.symmetric || state.mask) query.mask = state.mask;
   try {
-    const next = await api.view(state.run, query, controller.signal);
+    const timing = {};
+    const next = await api.view(state.run, query, controller.signal, timing);
     if (controller !== inflight) return;
     spec = next;
     spec.query = query;
-    await draw();
+    if (await draw()) reportDrawTime(timing.arrived);
   } catch (e) {
     if (!api.isAbort(e) && controller === inflight) fail(e);
   } finally {
@@ -202,11 +205,11 @@ async function load() {
 
 /**
  * Renders the last spec with the current size and colour settings (no request). The space around
- * the plot (axis labels, legend) is learned from each render; when it changed, one more render fits
- * the chart to the stage.
+ * the plot (axis labels, legend) is learned from each render; when it changed, the plot is resized
+ * in place to fit the chart to the stage.
  */
-async function draw(refit = false) {
-  if (!spec || !manifest) return;
+async function draw() {
+  if (!spec || !manifest) return false;
   // A masked bin of self-pairs only has no value: it is drawn empty and sets no colour.
   const values = spec.data.values.map((c) => c.value).filter((v) => v !== null && Number.isFinite(v));
   const colour = colourScale(state, values, manifest.ranges && manifest.ranges[state.metric]);
@@ -216,8 +219,8 @@ async function draw(refit = false) {
     colourTitle: `${state.agg} ${state.metric}`,
     fileName: `simheat-${manifest.runId}-${state.metric}-${state.agg}`,
   });
-  if (!shown) return;
-  if (learnMargins(size) && !refit) return draw(true);
+  if (!shown) return false;
+  if (learnMargins(size)) await heatmap.resize(plotSize().width, plotSize().height);
   heatmap.setDomains(state.x, state.y);
   controls.showColour(colour, spec.usermeta || {});
   $('notice').hidden = true;
@@ -233,6 +236,12 @@ async function draw(refit = false) {
   drawOverlay(null);
   await inspector.showProfile(heatmap.cells, sel(), state.x, spec.usermeta || {}, $('profile').clientWidth);
   settle();
+  return true;
+}
+
+/** Records how long the heatmap took from its data's arrival to its first frame on screen. */
+function reportDrawTime(arrived) {
+  requestAnimationFrame(() => { body.drawMs = (performance.now() - arrived).toFixed(1); });
 }
 
 function plotSize() {

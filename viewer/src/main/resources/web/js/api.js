@@ -9,7 +9,7 @@ export class ApiError extends Error {
   }
 }
 
-async function getJson(path, params = {}, signal = undefined) {
+async function getJson(path, params = {}, signal = undefined, timing = undefined) {
   const query = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) {
     if (v !== null && v !== undefined) query.set(k, v);
@@ -17,6 +17,7 @@ async function getJson(path, params = {}, signal = undefined) {
   const qs = query.toString();
   const response = await fetch(qs ? `${path}?${qs}` : path, { signal, headers: { Accept: 'application/json' } });
   const text = await response.text();
+  if (timing) timing.arrived = performance.now();
   let body = null;
   try {
     body = text ? JSON.parse(text) : null;
@@ -37,8 +38,11 @@ export const runs = (signal) => getJson('api/runs', {}, signal);
 /** A run's manifest.json. */
 export const manifest = (id, signal) => getJson(`${run(id)}/manifest`, {}, signal);
 
-/** A Vega-Lite spec with the viewport's cells inline. */
-export const view = (id, query, signal) => getJson(`${run(id)}/view`, query, signal);
+/**
+ * A Vega-Lite spec with the viewport's cells inline. With a timing object, timing.arrived is set to
+ * performance.now() once the whole response has arrived (before it is parsed).
+ */
+export const view = (id, query, signal, timing) => getJson(`${run(id)}/view`, query, signal, timing);
 
 /** Tokens matching q on one axis ('rows' or 'cols'). */
 export const tokens = (id, q, limit, axis, signal) =>

@@ -1,7 +1,9 @@
 // The heatmap: embeds the server's Vega-Lite spec with the canvas renderer after patching it so
 // that the position scales and axis ticks follow signals (zoom and pan move the picture at once,
 // before the new cells arrive), axis labels are the cells' tokens, and colour follows the page's
-// settings. It also maps client pixels to matrix positions for the gestures.
+// settings; the cells themselves are painted as pixels on a canvas over the plot (see
+// CellRaster), in the colours of Vega's scale. It also maps client pixels to matrix positions for
+// the gestures, and shows a hovered cell in Vega's tooltip.
 
 const AXIS = {
   labelColor: '#475569', titleColor: '#1e293b', labelFontSize: 10, titleFontSize: 11,
@@ -26,12 +28,17 @@ export class Heatmap {
     this.meta = {};
     this.bins = { x: [], y: [] };
     this.dom = null;
+    this.raster = null;
   }
 
   /**
    * Embeds a spec. Resolves to true once it is on screen, or false if a newer render started
    * meanwhile (the stale one is discarded). Options: width, height, xdom, ydom, colour, colourTitle,
    * fileName.
+   *
+   * Vega draws the axes, legend and frame from the spec without its cells; the cells are painted
+   * onto a canvas over the plot area, one pixel rectangle each in the colours of Vega's own colour
+   * scale: tens of thousands of cells in milliseconds, where one Vega mark per cell takes seconds.
    */
   async render(spec, o) {
     const generation = ++this.generation;
@@ -43,7 +50,8 @@ export class Heatmap {
     const target = document.createElement('div');
     layer.appendChild(target);
     this.host.appendChild(layer);
-    const result = await vegaEmbed(target, patch(spec, o, ticks), {
+    const shell = patch(spec, o, ticks);
+    const result = await vegaEmbed(target, shell, {
       mode: 'vega-lite',
       renderer: 'canvas',
       actions: { export: true, source: false, compiled: false, editor: false },
@@ -59,12 +67,25 @@ export class Heatmap {
     if (this.layer) this.layer.remove();
     Object.assign(this, { layer, result, cells, bins, meta: spec.usermeta || {}, dom: { x: o.xdom, y: o.ydom } });
     this.size = { width: o.width, height: o.height };
+    this.raster = new CellRaster(layer, cells, shell.encoding, result.view.scale('color'));
+    this.raster.onHover((event) => this.showTooltip(event));
+    this.paint();
+    exportsWithCells(layer, this);
     return true;
   }
 
   /** The embedded Vega view, or null before the first render. */
   get view() {
     return this.result ? this.result.view : null;
+  }
+
+  /** Resizes the plot area in place (no new embedding), then repaints the cells. */
+  async resize(width, height) {
+    const view = this.view;
+    if (!view) return;
+    this.size = { width, height };
+    await view.width(width).height(height).runAsync();
+    this.setDomains(this.dom.x, this.dom.y);
   }
 
   /** Moves the picture to new position domains at once; the cells stay until the next render. */
@@ -78,6 +99,13 @@ export class Heatmap {
       .signal('xticks', xt.values).signal('xlab', xt.labels)
       .signal('yticks', yt.values).signal('ylab', yt.labels)
       .runAsync();
+    this.paint();
+  }
+
+  /** Paints the cells at the current domains over the plot area. */
+  paint() {
+    const plot = this.plotRect();
+    if (this.raster && plot) this.raster.paint(plot, this.layer.getBoundingClientRect(), this.dom);
   }
 
   /** The size of the embedded chart with its axes, legend and padding, or null. */
@@ -93,7 +121,7 @@ export class Heatmap {
    * padding plus its origin (the room taken by axes and legends) from the canvas corner.
    */
   plotRect() {
-    const canvas = this.layer && this.layer.querySelector('canvas');
+    const canvas = this.layer && this.layer.querySelector('.vega-embed canvas');
     if (!canvas || !this.view) return null;
     const box = canvas.getBoundingClientRect();
     const [ox, oy] = this.view.origin();
@@ -119,12 +147,214 @@ export class Heatmap {
 
   /** The cell holding the pair (row, col), if it is loaded. */
   cellAt(row, col) {
+    const k = this.raster ? this.raster.indexAt(row, col) : -1;
+    if (k >= 0) return this.cells[k];
     return this.cells.find((c) => c.y0 <= row && row < c.y1 && c.x0 <= col && col < c.x1) || null;
+  }
+
+  /** Shows the hovered cell's fields in Vega's tooltip, or hides it off the cells. */
+  showTooltip(event) {
+    const view = this.view;
+    const handler = view && view.tooltip();
+    if (!handler) return;
+    const p = event.type === 'pointerleave' ? { inside: false } : this.toPosition(event.clientX, event.clientY);
+    const cell = p.inside ? this.cellAt(Math.floor(p.y), Math.floor(p.x)) : null;
+    const shown = cell && this.raster.coloured(cell) ? this.raster.tooltip(cell) : null;
+    handler(view, event, null, shown);
+  }
+
+  /** The chart as an image URL ('png' or 'svg') with its cells, for the export menu. */
+  async imageURL(type) {
+    const view = this.view;
+    const [ox, oy] = view.origin();
+    const pad = view.padding();
+    const at = { x: ox + (pad.left || 0), y: oy + (pad.top || 0), width: view.width(), height: view.height() };
+    if (type === 'png') {
+      const canvas = await view.toCanvas(1);
+      const ctx = canvas.getContext('2d');
+      // Vega leaves its own translation on the context: draw in the canvas's pixels.
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.drawImage(this.raster.canvas, at.x, at.y, at.width, at.height);
+      return canvas.toDataURL('image/png');
+    }
+    const svg = new DOMParser().parseFromString(await view.toSVG(), 'image/svg+xml');
+    const image = svg.createElementNS('http://www.w3.org/2000/svg', 'image');
+    for (const [k, v] of Object.entries({ ...at, preserveAspectRatio: 'none', style: 'image-rendering:pixelated' })) {
+      image.setAttribute(k, String(v));
+    }
+    image.setAttribute('href', this.raster.canvas.toDataURL('image/png'));
+    const root = svg.documentElement;
+    const background = root.querySelector(':scope > rect');
+    root.insertBefore(image, background ? background.nextSibling : root.firstChild);
+    return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(new XMLSerializer().serializeToString(svg))}`;
   }
 }
 
+/**
+ * The cells of one view as pixels: each cell's colour from the colour scale (transparent without
+ * a value), its position edges in typed arrays, and a canvas over the plot area that paints them
+ * at any position domain. Bins form a grid (uniform but for the last row and column), so the cell
+ * under a position is found by division.
+ */
+class CellRaster {
+  constructor(layer, cells, encoding, scale) {
+    this.cells = cells;
+    this.field = (encoding.color && encoding.color.field) || 'value';
+    this.fields = encoding.tooltip || [];
+    const n = cells.length;
+    this.x0 = new Float64Array(n);
+    this.x1 = new Float64Array(n);
+    this.y0 = new Float64Array(n);
+    this.y1 = new Float64Array(n);
+    this.rgba = new Uint32Array(n);
+    const parsed = new Map();
+    for (let k = 0; k < n; k++) {
+      const c = cells[k];
+      this.x0[k] = c.x0; this.x1[k] = c.x1; this.y0[k] = c.y0; this.y1[k] = c.y1;
+      const v = c[this.field];
+      if (v === null || v === undefined || !Number.isFinite(v)) continue;
+      const css = scale(v);
+      let rgba = parsed.get(css);
+      if (rgba === undefined) {
+        rgba = packColour(css);
+        parsed.set(css, rgba);
+      }
+      this.rgba[k] = rgba;
+    }
+    this.grid = gridOf(cells);
+    this.canvas = document.createElement('canvas');
+    this.canvas.className = 'heatmap-cells';
+    layer.appendChild(this.canvas);
+  }
+
+  onHover(listener) {
+    this.canvas.addEventListener('pointermove', listener);
+    this.canvas.addEventListener('pointerleave', listener);
+  }
+
+  /** Whether a cell has a colour (a value). */
+  coloured(cell) {
+    const v = cell[this.field];
+    return v !== null && v !== undefined && Number.isFinite(v);
+  }
+
+  /** The index of the cell holding (row, col), or -1 when the cells are not a grid. */
+  indexAt(row, col) {
+    const g = this.grid;
+    if (!g) return -1;
+    const r = Math.floor((row - g.y0) / g.dy);
+    const c = Math.floor((col - g.x0) / g.dx);
+    if (r < 0 || r >= g.rows || c < 0 || c >= g.cols) return -1;
+    const k = r * g.cols + c;
+    return row < this.y1[k] && col < this.x1[k] && row >= this.y0[k] && col >= this.x0[k] ? k : -1;
+  }
+
+  /** Paints every cell at the domains over the plot (client pixels, relative to the layer). */
+  paint(plot, origin, dom) {
+    const c = this.canvas;
+    const ratio = window.devicePixelRatio || 1;
+    const w = Math.max(1, Math.round(plot.width * ratio));
+    const h = Math.max(1, Math.round(plot.height * ratio));
+    if (c.width !== w || c.height !== h) Object.assign(c, { width: w, height: h });
+    Object.assign(c.style, {
+      left: `${plot.left - origin.left}px`, top: `${plot.top - origin.top}px`,
+      width: `${plot.width}px`, height: `${plot.height}px`,
+    });
+    const ctx = c.getContext('2d');
+    const image = ctx.createImageData(w, h);
+    const px = new Uint32Array(image.data.buffer);
+    px.fill(BACKGROUND);
+    const sx = w / (dom.x[1] - dom.x[0]);
+    const sy = h / (dom.y[1] - dom.y[0]);
+    for (let k = 0; k < this.rgba.length; k++) {
+      const colour = this.rgba[k];
+      if (colour === 0) continue;
+      const [a, b] = span(this.x0[k], this.x1[k], dom.x[0], sx, w);
+      const [top, bottom] = span(this.y0[k], this.y1[k], dom.y[0], sy, h);
+      for (let y = top; y < bottom; y++) px.fill(colour, y * w + a, y * w + b);
+    }
+    ctx.putImageData(image, 0, 0);
+  }
+
+  /** The tooltip fields of a cell, titled and formatted as the spec's tooltip encoding says. */
+  tooltip(cell) {
+    const out = {};
+    for (const f of this.fields) {
+      const v = ['rowPositions', 'rowRange'].includes(f.field) ? positions(cell.y0, cell.y1)
+        : ['colPositions', 'colRange'].includes(f.field) ? positions(cell.x0, cell.x1) : cell[f.field];
+      if (v === undefined || v === null) continue;
+      out[f.title || f.field] = typeof v === 'number' ? formatNumber(v, f.format) : v;
+    }
+    return out;
+  }
+}
+
+/** Little-endian RGBA of the chart's white background, which a cell without a value shows. */
+const BACKGROUND = 0xffffffff;
+
+/** Pixel columns (or rows) [a, b) of the positions [p0, p1) at scale s from d0, at least one. */
+function span(p0, p1, d0, s, size) {
+  let a = Math.round((p0 - d0) * s);
+  let b = Math.round((p1 - d0) * s);
+  if (b === a) b = a + 1;
+  return [Math.max(0, Math.min(size, a)), Math.max(0, Math.min(size, b))];
+}
+
+/** The grid the cells form (row-major bins of equal span but the last), or null. */
+function gridOf(cells) {
+  if (!cells.length) return null;
+  const first = cells[0];
+  const dx = first.x1 - first.x0;
+  const dy = first.y1 - first.y0;
+  let cols = 1;
+  while (cols < cells.length && cells[cols].y0 === first.y0) cols++;
+  const rows = cells.length / cols;
+  if (!Number.isInteger(rows) || dx <= 0 || dy <= 0) return null;
+  return { x0: first.x0, y0: first.y0, dx, dy, cols, rows };
+}
+
+/** A CSS colour as little-endian RGBA (opaque), as ImageData holds it. */
+function packColour(css) {
+  let r; let g; let b;
+  if (css.startsWith('#') && css.length === 7) {
+    r = parseInt(css.slice(1, 3), 16); g = parseInt(css.slice(3, 5), 16); b = parseInt(css.slice(5, 7), 16);
+  } else {
+    const m = /rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)/.exec(css);
+    if (!m) return 0;
+    [r, g, b] = [m[1], m[2], m[3]].map((x) => Math.round(Number(x)));
+  }
+  return ((255 << 24) | (b << 16) | (g << 8) | r) >>> 0;
+}
+
+function positions(a, b) {
+  return b - a > 1 ? `${a}–${b - 1}` : String(a);
+}
+
+function formatNumber(v, format) {
+  if (format === ',') return v.toLocaleString('en-US');
+  const fixed = /^\.(\d+)f$/.exec(format || '');
+  return fixed ? v.toFixed(Number(fixed[1])) : String(v);
+}
+
+/** Makes the export menu's PNG and SVG links save the chart with its cells. */
+function exportsWithCells(layer, heatmap) {
+  for (const link of layer.querySelectorAll('.vega-actions a[download]')) {
+    const type = link.download.endsWith('.svg') ? 'svg' : link.download.endsWith('.png') ? 'png' : null;
+    if (!type) continue;
+    const ours = link.cloneNode(true);
+    ours.addEventListener('mousedown', async function save(e) {
+      e.preventDefault();
+      this.href = await heatmap.imageURL(type);
+    });
+    link.replaceWith(ours);
+  }
+}
+
+/** The spec for Vega: the server's, without its cells, fitted to the page's size and settings. */
 function patch(spec, o, ticks) {
-  const s = structuredClone(spec);
+  const { data, ...rest } = spec;
+  const s = structuredClone(rest);
+  s.data = { name: (data && data.name) || 'cells', values: [] };
   const enc = s.encoding || (s.encoding = {});
   s.width = o.width;
   s.height = o.height;
@@ -135,9 +365,6 @@ function patch(spec, o, ticks) {
     { name: 'xticks', value: ticks.x.values }, { name: 'xlab', value: ticks.x.labels },
     { name: 'yticks', value: ticks.y.values }, { name: 'ylab', value: ticks.y.labels }];
   s.mark = { ...(typeof s.mark === 'string' ? { type: s.mark } : s.mark), type: 'rect', clip: true };
-  // A hairline of each cell's own colour hides the anti-aliasing seams between small cells.
-  s.mark.stroke = { expr: `scale('color', datum['${(enc.color && enc.color.field) || 'value'}'])` };
-  s.mark.strokeWidth = 0.6;
   enc.x = position(enc.x, 'x0', 'xdom', 'Columns', false, {
     values: { expr: 'xticks' }, labelExpr: "xlab[datum.value] || ''", labelAngle: -45, labelAlign: 'right',
     labelBaseline: 'top', labelLimit: 110, labelOverlap: false,

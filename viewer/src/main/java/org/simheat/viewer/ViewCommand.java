@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
     description = "Serve the runs under DIR to a browser; prints the URL to open.")
 final class ViewCommand implements Callable<Integer> {
   private static final long MAX_CACHE_MB = 1L << 20;
+  private static final long DEFAULT_CACHE_MB = 64;
 
   @Spec CommandSpec spec;
 
@@ -62,8 +63,9 @@ final class ViewCommand implements Callable<Integer> {
   @Option(
       names = "--cache-mb",
       paramLabel = "MB",
-      defaultValue = "64",
-      description = "Memory for decoded tiles, in MiB (default: ${DEFAULT-VALUE}).")
+      description =
+          "Memory for decoded tiles, in MiB (default: 64, or an eighth of the heap if that is"
+              + " less).")
   long cacheMb;
 
   private final Main.ServiceOpener opener;
@@ -82,7 +84,7 @@ final class ViewCommand implements Callable<Integer> {
     }
     ServerOptions options =
         ServerOptions.defaults().withHost(host).withPort(port).withToken(accessToken);
-    ViewerService service = opener.open(data, cacheMb << 20);
+    ViewerService service = opener.open(data, cacheBytes());
     try (ViewerServer server = ViewerServer.start(service, options)) {
       String url = pageUrl(host, server.address(), accessToken);
       out.println("simheat: serving " + data + " at " + url);
@@ -94,11 +96,20 @@ final class ViewCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The tile cache's bound: {@code --cache-mb}, else 64 MiB or an eighth of the heap. */
+  private long cacheBytes() {
+    if (spec.commandLine().getParseResult().hasMatchedOption("--cache-mb")) {
+      return cacheMb << 20;
+    }
+    return Math.min(DEFAULT_CACHE_MB << 20, Runtime.getRuntime().maxMemory() / 8);
+  }
+
   private void validate() {
     if (!Files.isDirectory(data)) {
       throw new IllegalArgumentException("Cannot serve " + data + ": no such directory");
     }
-    if (cacheMb < 1 || cacheMb > MAX_CACHE_MB) {
+    boolean given = spec.commandLine().getParseResult().hasMatchedOption("--cache-mb");
+    if (given && (cacheMb < 1 || cacheMb > MAX_CACHE_MB)) {
       throw new IllegalArgumentException(
           "Cannot serve: --cache-mb " + cacheMb + " is not in 1.." + MAX_CACHE_MB);
     }

@@ -151,6 +151,36 @@ class MainTest {
   }
 
   @Test
+  void theTileCacheDefaultsTo64MiBOrAnEighthOfTheHeap() throws Exception {
+    StringWriter out = new StringWriter();
+    long[] cache = new long[1];
+    Main.ServiceOpener opener =
+        (dir, bytes) -> {
+          cache[0] = bytes;
+          return new MatrixViewerService();
+        };
+    Thread view =
+        new Thread(
+            () ->
+                Main.execute(
+                    new PrintWriter(out, true),
+                    new PrintWriter(new StringWriter(), true),
+                    opener,
+                    "view",
+                    "--data",
+                    tmp.toString(),
+                    "--port",
+                    "0"),
+            "view-command");
+    view.start();
+    awaitUrl(out, view);
+    view.interrupt();
+    view.join();
+
+    assertThat(cache[0]).isEqualTo(Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 8));
+  }
+
+  @Test
   void tokensAreGeneratedOnlyForNonLoopbackHosts() throws Exception {
     assertThat(ViewCommand.accessToken("127.0.0.1", null)).isNull();
     assertThat(ViewCommand.accessToken("localhost", null)).isNull();

@@ -96,6 +96,70 @@ class PageIT {
         .contains("SVG", "PNG");
   }
 
+  /**
+   * Reports (never asserts: speed is measured, not tested) how long the page takes from the arrival
+   * of a 256 × 256 viewport's data to its first frame on screen, by the page's own
+   * performance.now() clock: once on a fresh page, once more on a second viewport of the same size.
+   */
+  @Test
+  void reportsHowLongA256x256HeatmapTakesToDraw() throws IOException {
+    page.open("#res=256&x=0,256&y=0,256");
+    page.awaitReady("document.body.dataset.drawMs !== undefined");
+    assertThat(page.data("cells")).isEqualTo(String.valueOf(256 * 256));
+    String first = page.data("drawMs");
+    browser.evaluate("delete document.body.dataset.drawMs");
+    browser.evaluate("location.hash = 'res=256&x=256,512&y=256,512'");
+    page.awaitReady(
+        "document.body.dataset.view === '256,512,256,512' && document.body.dataset.drawMs");
+    assertThat(page.data("cells")).isEqualTo(String.valueOf(256 * 256));
+    String second = page.data("drawMs");
+    System.out.printf(
+        "PageIT: a 256 × 256 heatmap (65536 cells) is on screen %s ms after its data arrived"
+            + " (fresh page), %s ms (next viewport)%n",
+        first, second);
+  }
+
+  @Test
+  void theExportMenuSavesTheCellsWithTheAxes() throws IOException {
+    page.open("#x=0,10&y=0,10");
+    String save =
+        "(async (type) => { const a = [...document.querySelectorAll('#chart .vega-actions a')]"
+            + ".find(l => l.textContent.includes(type));"
+            + " a.dispatchEvent(new MouseEvent('mousedown', {bubbles: true}));"
+            + " for (let i = 0; i < 200 && !a.href.startsWith('data:'); i++)"
+            + " await new Promise(r => setTimeout(r, 50));"
+            + " return a.href; })";
+    String png = browser.evaluate(save + "('PNG')").asText();
+    assertThat(png).startsWith("data:image/png");
+    for (double[] cell : new double[][] {{8.5, 0.5}, {9.5, 6.5}, {3.5, 3.5}, {2.5, 7.5}}) {
+      double[] at = page.pointAt(cell[0], cell[1]);
+      String exported =
+          browser
+              .evaluate(
+                  String.format(
+                      java.util.Locale.ROOT,
+                      "(async () => { const img = new Image(); img.src = '%s'; await img.decode();"
+                          + " const box = document.querySelector('#chart .vega-embed canvas')"
+                          + ".getBoundingClientRect(); const c = document.createElement('canvas');"
+                          + " c.width = img.width; c.height = img.height;"
+                          + " const x = c.getContext('2d'); x.drawImage(img, 0, 0);"
+                          + " const d = x.getImageData(Math.round(%f - box.left),"
+                          + " Math.round(%f - box.top), 1, 1).data;"
+                          + " return `rgb(${d[0]}, ${d[1]}, ${d[2]})`; })()",
+                      png,
+                      at[0],
+                      at[1]))
+              .asText();
+      assertThat(exported)
+          .as("the exported PNG shows cell (%s, %s) as the page does", cell[1], cell[0])
+          .isEqualTo(page.pixelAt(cell[0], cell[1]));
+    }
+    String svg = browser.evaluate(save + "('SVG')").asText();
+    assertThat(svg).startsWith("data:image/svg+xml");
+    String decoded = java.net.URLDecoder.decode(svg.substring(svg.indexOf(',') + 1), "UTF-8");
+    assertThat(decoded).contains("<image").contains("data:image/png").contains("tok0");
+  }
+
   @Test
   void searchingTheLastTokenZoomsToItAndDrawsTheCrosshair() throws IOException {
     page.open("");

@@ -1,6 +1,9 @@
 package org.simheat.viewer.http;
 
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import org.simheat.format.Aggregation;
 import org.simheat.format.Manifest;
 import org.simheat.format.Metric;
@@ -16,14 +19,17 @@ import org.simheat.viewer.service.ViewerService.ViewRequest;
  * <pre>
  * /api/runs
  * /api/runs/{run}/manifest
- * /api/runs/{run}/tiles/{metric}/{z}/{i}/{j}
+ * /api/runs/{run}/tiles/{metric}/{z}/{i}/{j}?format=json|f32&amp;agg=mean,max,min
  * /api/runs/{run}/view?metric=&amp;agg=&amp;x0=&amp;x1=&amp;y0=&amp;y1=&amp;res=&amp;mask=
  * /api/runs/{run}/tokens?q=&amp;limit=&amp;axis=rows|cols
  * /api/runs/{run}/neighbors/{metric}/{position}?k=
  * </pre>
  *
  * <p>Resolving a route validates every argument (run ids, metric ids, numbers) on the calling
- * thread and returns a {@link Call} that does the service work, to be run off the event loop.
+ * thread and returns a {@link Call} that does the service work, to be run off the event loop. Tiles
+ * come from {@link TileBodies}: encoded once (JSON by default, {@link TileBinary} with {@code
+ * format=f32}) with the aggregations asked for ({@code agg}, all by default), then served as ready
+ * bytes.
  */
 final class ApiRoutes {
   static final int DEFAULT_TOKEN_LIMIT = 20;
@@ -36,16 +42,24 @@ final class ApiRoutes {
     /**
      * Runs the service call.
      *
-     * @return the JSON body of a 200 response
+     * @return the body of a 200 response
      * @throws ApiException for a request the service refuses
      */
-    byte[] run();
+    TileBodies.Body run();
   }
 
   private final ViewerService service;
+  private final TileBodies tiles;
 
-  ApiRoutes(ViewerService service) {
+  /** Routes onto a service, keeping up to {@code tileBodyBytes} of encoded tiles. */
+  ApiRoutes(ViewerService service, long tileBodyBytes) {
     this.service = service;
+    this.tiles = new TileBodies(service, tileBodyBytes);
+  }
+
+  /** A call answering with a JSON body. */
+  private static Call json(java.util.function.Supplier<Object> result) {
+    return () -> TileBodies.Body.of(JsonBodies.of(result.get()), Reply.JSON);
   }
 
   /**
@@ -60,7 +74,7 @@ final class ApiRoutes {
       return null;
     }
     if (s.size() == 2) {
-      return () -> JsonBodies.of(service.runs());
+      return json(service::runs);
     }
     if (s.size() == 4) {
       return runRoute(run(s.get(2)), s.get(3), q);
@@ -71,14 +85,16 @@ final class ApiRoutes {
       int z = (int) QueryParams.parse("z", s.get(5), Integer.MAX_VALUE);
       long i = QueryParams.parse("i", s.get(6), Long.MAX_VALUE);
       long j = QueryParams.parse("j", s.get(7), Long.MAX_VALUE);
-      return () -> JsonBodies.of(service.tile(run, metric, z, i, j));
+      TileBodies.Format format = format(q.get("format"));
+      Set<Aggregation> aggs = aggregations(q.get("agg"));
+      return () -> tiles.get(run, metric, z, i, j, format, aggs);
     }
     if (s.size() == 6 && s.get(3).equals("neighbors")) {
       String run = run(s.get(2));
       String metric = metric(s.get(4));
       long position = QueryParams.parse("position", s.get(5), Long.MAX_VALUE);
       int k = q.intOr("k", DEFAULT_NEIGHBORS);
-      return () -> JsonBodies.of(service.neighbors(run, metric, position, k));
+      return json(() -> service.neighbors(run, metric, position, k));
     }
     return null;
   }
@@ -86,14 +102,14 @@ final class ApiRoutes {
   private Call runRoute(String run, String what, QueryParams q) {
     switch (what) {
       case "manifest":
-        return () -> JsonBodies.of(service.manifest(run));
+        return json(() -> service.manifest(run));
       case "view":
         return view(run, q);
       case "tokens":
         String text = q.get("q");
         int limit = q.intOr("limit", DEFAULT_TOKEN_LIMIT);
         Axis axis = axis(q.get("axis"));
-        return () -> JsonBodies.of(service.tokens(run, text == null ? "" : text, limit, axis));
+        return json(() -> service.tokens(run, text == null ? "" : text, limit, axis));
       default:
         return null;
     }
@@ -124,7 +140,7 @@ final class ApiRoutes {
               y1 != null ? y1 : m.n(),
               res,
               mask);
-      return JsonBodies.of(service.view(run, request));
+      return TileBodies.Body.of(service.viewJson(run, request), Reply.JSON);
     };
   }
 
@@ -164,6 +180,30 @@ final class ApiRoutes {
     }
     throw ApiException.badRequest(
         "Bad agg '" + RequestTarget.echo(value) + "': choose from mean, max, min");
+  }
+
+  /** A tile's wire format: {@code json} (also when absent) or {@code f32}. */
+  private static TileBodies.Format format(String value) {
+    if (value == null || value.equals("json")) {
+      return TileBodies.Format.JSON;
+    }
+    if (value.equals("f32")) {
+      return TileBodies.Format.F32;
+    }
+    throw ApiException.badRequest(
+        "Bad format '" + RequestTarget.echo(value) + "': choose json or f32");
+  }
+
+  /** A comma-separated list of aggregations; absent or empty means all the run holds. */
+  private static Set<Aggregation> aggregations(String value) {
+    if (value == null || value.isEmpty()) {
+      return Set.of();
+    }
+    EnumSet<Aggregation> out = EnumSet.noneOf(Aggregation.class);
+    for (String part : value.split(",", -1)) {
+      out.add(Aggregation.valueOf(aggregation(part).toUpperCase(Locale.ROOT)));
+    }
+    return Set.copyOf(out);
   }
 
   private static Axis axis(String value) {

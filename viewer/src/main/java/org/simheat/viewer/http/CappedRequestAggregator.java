@@ -50,9 +50,9 @@ final class CappedRequestAggregator extends HttpObjectAggregator {
         new DefaultFullHttpResponse(
             HttpVersion.HTTP_1_1,
             HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-            Unpooled.wrappedBuffer(reply.body()));
+            Unpooled.wrappedBuffer(reply.body().duplicate()));
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
-    HttpUtil.setContentLength(response, reply.body().length);
+    HttpUtil.setContentLength(response, reply.body().remaining());
     HttpUtil.setKeepAlive(response, false);
     return response;
   }

@@ -1,5 +1,6 @@
 package org.simheat.viewer.http;
 
+import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -9,18 +10,31 @@ import java.util.Map;
  *
  * @param status HTTP status code
  * @param contentType media type of the body, or null for none
- * @param body the body (empty for none)
+ * @param body the body (empty for none), from its position to its limit; never modified
  * @param headers extra headers, in order
  * @param close whether to close the connection once it is written
  */
 record Reply(
-    int status, String contentType, byte[] body, Map<String, String> headers, boolean close) {
+    int status, String contentType, ByteBuffer body, Map<String, String> headers, boolean close) {
+
+  /** A reply with a body of bytes. */
+  Reply(int status, String contentType, byte[] body, Map<String, String> headers, boolean close) {
+    this(status, contentType, ByteBuffer.wrap(body), headers, close);
+  }
 
   static final String JSON = "application/json; charset=utf-8";
 
   /** A JSON body with a status; API results may change, so clients revalidate. */
   static Reply json(int status, byte[] body) {
     return new Reply(status, JSON, body, Map.of("Cache-Control", "no-cache"), false);
+  }
+
+  /**
+   * A 200 answer of an API call: its body may be a buffer shared with a cache (ready bytes, often
+   * direct memory), which is written without being copied.
+   */
+  static Reply api(ByteBuffer body, String contentType) {
+    return new Reply(200, contentType, body, Map.of("Cache-Control", "no-cache"), false);
   }
 
   /**

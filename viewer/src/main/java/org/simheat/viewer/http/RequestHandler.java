@@ -178,7 +178,13 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
       serviceExecutor.execute(
           () -> {
             inFlight.acquireUninterruptibly();
-            writeBack(ctx, exchange, run(call, exchange));
+            Reply reply = run(call, exchange);
+            boolean shared = reply.body().isDirect();
+            if (shared) {
+              // Ready bytes of a cache cost nothing more while written: free the permit now.
+              inFlight.release();
+            }
+            writeBack(ctx, exchange, reply, !shared);
           });
     } catch (RejectedExecutionException e) {
       finish(ctx, exchange, Reply.error(503, "Server busy: try again").with("Retry-After", "1"));
@@ -187,7 +193,8 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
 
   private static Reply run(ApiRoutes.Call call, Exchange exchange) {
     try {
-      return Reply.json(200, call.run());
+      TileBodies.Body body = call.run();
+      return Reply.api(body.bytes(), body.contentType());
     } catch (ApiException e) {
       return Reply.error(e.status(), e.getMessage());
     } catch (RuntimeException | Error e) {
@@ -196,21 +203,25 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** Hands a service call's reply to the channel's loop; its permit is released once written. */
-  private void writeBack(ChannelHandlerContext ctx, Exchange exchange, Reply reply) {
+  /**
+   * Hands a service call's reply to the channel's loop; when it holds a permit, the permit is
+   * released once the reply is written.
+   */
+  private void writeBack(ChannelHandlerContext ctx, Exchange exchange, Reply reply, boolean held) {
+    Runnable release = held ? inFlight::release : () -> {};
     try {
       ctx.executor()
           .execute(
               () -> {
                 try {
-                  finish(ctx, exchange, reply).addListener(written -> inFlight.release());
+                  finish(ctx, exchange, reply).addListener(written -> release.run());
                 } catch (RuntimeException e) {
-                  inFlight.release();
+                  release.run();
                   throw e;
                 }
               });
     } catch (RejectedExecutionException e) {
-      inFlight.release();
+      release.run();
       LOG.debug("Event loop shut down before {} could be answered", redacted(exchange.uri()));
     }
   }
@@ -224,7 +235,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
           exchange.method(),
           redacted(exchange.uri()),
           reply.status(),
-          reply.body().length,
+          reply.body().remaining(),
           (System.nanoTime() - exchange.startNanos()) / 1_000_000);
     }
     busy = false;
@@ -242,7 +253,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         new DefaultFullHttpResponse(
             HttpVersion.HTTP_1_1,
             HttpResponseStatus.valueOf(reply.status()),
-            Unpooled.wrappedBuffer(reply.body()));
+            Unpooled.wrappedBuffer(reply.body().duplicate()));
     if (reply.contentType() != null) {
       response.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
     }
@@ -252,7 +263,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
       response.headers().set(h.getKey(), h.getValue());
     }
     if (!response.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
-      HttpUtil.setContentLength(response, reply.body().length);
+      HttpUtil.setContentLength(response, reply.body().remaining());
     }
     if (reply.close()) {
       HttpUtil.setKeepAlive(response, false);

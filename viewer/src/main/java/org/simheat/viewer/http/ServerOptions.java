@@ -15,6 +15,9 @@ import java.util.Base64;
  * @param serviceThreads threads running service calls (which may block on Parquet reads)
  * @param maxQueuedCalls service calls waiting for a thread before requests get 503
  * @param maxRequestBytes largest request body accepted; larger requests get 413
+ * @param tileBodyBytes bytes of encoded tile responses kept ready to send
+ * @param gzipLoopback whether clients on a loopback address get gzip too (off: over loopback,
+ *     compressing costs more than sending the bytes)
  */
 public record ServerOptions(
     String host,
@@ -24,13 +27,18 @@ public record ServerOptions(
     int ioThreads,
     int serviceThreads,
     int maxQueuedCalls,
-    int maxRequestBytes) {
+    int maxRequestBytes,
+    long tileBodyBytes,
+    boolean gzipLoopback) {
 
   /** The address bound unless told otherwise. */
   public static final String DEFAULT_HOST = "127.0.0.1";
 
   /** The port of the command line's default. */
   public static final int DEFAULT_PORT = 8080;
+
+  /** Encoded tile responses kept ready: 32 MiB, forty full 256 × 256 binary tiles. */
+  public static final long DEFAULT_TILE_BODY_BYTES = 32L << 20;
 
   /** Requests larger than this get 413. */
   public static final int DEFAULT_MAX_REQUEST_BYTES = 64 * 1024;
@@ -57,6 +65,10 @@ public record ServerOptions(
     checkPositive("service threads", serviceThreads);
     checkPositive("queued calls", maxQueuedCalls);
     checkPositive("request bytes", maxRequestBytes);
+    if (tileBodyBytes < 0) {
+      throw new IllegalArgumentException(
+          "Cannot serve: tile body cache must be ≥ 0 bytes, not " + tileBodyBytes);
+    }
   }
 
   /** Loopback, port 8080, no token, the page under {@code web/}, threads sized to the machine. */
@@ -70,31 +82,69 @@ public record ServerOptions(
         Math.max(1, Math.min(cores, 4)),
         Math.max(2, cores),
         256,
-        DEFAULT_MAX_REQUEST_BYTES);
+        DEFAULT_MAX_REQUEST_BYTES,
+        DEFAULT_TILE_BODY_BYTES,
+        false);
   }
 
   /** These options with another host. */
   public ServerOptions withHost(String newHost) {
     return new ServerOptions(
-        newHost, port, token, webRoot, ioThreads, serviceThreads, maxQueuedCalls, maxRequestBytes);
+        newHost,
+        port,
+        token,
+        webRoot,
+        ioThreads,
+        serviceThreads,
+        maxQueuedCalls,
+        maxRequestBytes,
+        tileBodyBytes,
+        gzipLoopback);
   }
 
   /** These options with another port (0 for any free port). */
   public ServerOptions withPort(int newPort) {
     return new ServerOptions(
-        host, newPort, token, webRoot, ioThreads, serviceThreads, maxQueuedCalls, maxRequestBytes);
+        host,
+        newPort,
+        token,
+        webRoot,
+        ioThreads,
+        serviceThreads,
+        maxQueuedCalls,
+        maxRequestBytes,
+        tileBodyBytes,
+        gzipLoopback);
   }
 
   /** These options with an access token (null for none). */
   public ServerOptions withToken(String newToken) {
     return new ServerOptions(
-        host, port, newToken, webRoot, ioThreads, serviceThreads, maxQueuedCalls, maxRequestBytes);
+        host,
+        port,
+        newToken,
+        webRoot,
+        ioThreads,
+        serviceThreads,
+        maxQueuedCalls,
+        maxRequestBytes,
+        tileBodyBytes,
+        gzipLoopback);
   }
 
   /** These options with the page read from another classpath folder. */
   public ServerOptions withWebRoot(String newWebRoot) {
     return new ServerOptions(
-        host, port, token, newWebRoot, ioThreads, serviceThreads, maxQueuedCalls, maxRequestBytes);
+        host,
+        port,
+        token,
+        newWebRoot,
+        ioThreads,
+        serviceThreads,
+        maxQueuedCalls,
+        maxRequestBytes,
+        tileBodyBytes,
+        gzipLoopback);
   }
 
   /** These options with other thread counts. */
@@ -107,7 +157,39 @@ public record ServerOptions(
         newIoThreads,
         newServiceThreads,
         maxQueuedCalls,
-        maxRequestBytes);
+        maxRequestBytes,
+        tileBodyBytes,
+        gzipLoopback);
+  }
+
+  /** These options with another bound of the encoded tile responses kept (0: none). */
+  public ServerOptions withTileBodyBytes(long bytes) {
+    return new ServerOptions(
+        host,
+        port,
+        token,
+        webRoot,
+        ioThreads,
+        serviceThreads,
+        maxQueuedCalls,
+        maxRequestBytes,
+        bytes,
+        gzipLoopback);
+  }
+
+  /** These options with gzip for loopback clients on or off. */
+  public ServerOptions withGzipLoopback(boolean on) {
+    return new ServerOptions(
+        host,
+        port,
+        token,
+        webRoot,
+        ioThreads,
+        serviceThreads,
+        maxQueuedCalls,
+        maxRequestBytes,
+        tileBodyBytes,
+        on);
   }
 
   /** A fresh random token: 24 bytes of {@link SecureRandom}, base64url without padding. */

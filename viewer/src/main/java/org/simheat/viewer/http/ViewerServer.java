@@ -73,7 +73,7 @@ public final class ViewerServer implements AutoCloseable {
       throws IOException {
     InetSocketAddress bindAddress = resolve(options);
     StaticFiles files = StaticFiles.load(ViewerServer.class.getClassLoader(), options.webRoot());
-    ApiRoutes routes = new ApiRoutes(service);
+    ApiRoutes routes = new ApiRoutes(service, options.tileBodyBytes());
     EventLoopGroup boss = group(1, "simheat-accept");
     EventLoopGroup io = group(options.ioThreads(), "simheat-io");
     ThreadPoolExecutor executor = serviceExecutor(options);
@@ -157,7 +157,7 @@ public final class ViewerServer implements AutoCloseable {
         p.addLast(new IdleStateHandler(0, 0, IDLE_SECONDS));
         p.addLast(new HttpServerCodec());
         p.addLast(new HttpServerKeepAliveHandler());
-        p.addLast(new TextCompressor());
+        p.addLast(new TextCompressor(options.gzipLoopback()));
         p.addLast(new CappedRequestAggregator(options.maxRequestBytes()));
         p.addLast(new RequestHandler(routes, files, guard, executor, inFlight));
       }

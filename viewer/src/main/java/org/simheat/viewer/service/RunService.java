@@ -8,12 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.simheat.format.Aggregation;
 import org.simheat.format.Manifest;
 import org.simheat.format.Metric;
 import org.simheat.format.TileGeometry;
 import org.simheat.viewer.spec.ViewCells;
 import org.simheat.viewer.spec.ViewSpecBuilder;
+import org.simheat.viewer.store.EmbeddingStore;
 import org.simheat.viewer.store.FooterCache;
 import org.simheat.viewer.store.NeighborStore;
 import org.simheat.viewer.store.OpenRun;
@@ -56,6 +58,7 @@ public final class RunService implements ViewerService {
         new RunRegistry(
             dataDir,
             new FooterCache(options.footerCacheEntries()),
+            EmbeddingStore.newGroupCache(options.embeddingCacheBytes()),
             options.tokenCacheEntries(),
             options.rescanMillis(),
             cache::forget);
@@ -97,19 +100,38 @@ public final class RunService implements ViewerService {
    */
   @Override
   public Tile tile(String run, String metric, int z, long i, long j) {
+    return tile(run, metric, z, i, j, Set.of());
+  }
+
+  /**
+   * Tile (z, i, j) with only some aggregations. At a live level, the mean alone of cosine or dot is
+   * computed by bilinearity ({@link LiveMeans}): far cheaper than the pairwise pass that max and
+   * min need, so such tiles are also allowed at coarser live levels.
+   *
+   * @throws ApiException as {@link #tile(String, String, int, long, long)}, and 404 for an
+   *     aggregation the run does not hold
+   */
+  @Override
+  public Tile tile(String run, String metric, int z, long i, long j, Set<Aggregation> aggs) {
     return withRun(
         run,
         r -> {
           Metric m = RequestChecks.metric(r, metric);
           RequestChecks.level(r, z);
           RequestChecks.tile(r, z, i, j);
-          checkComputable(r, z, i, j);
-          TileData t = tiles.tile(r, m, z, i, j);
+          aggs.forEach(a -> RequestChecks.aggregation(r, a.id()));
+          boolean meanOnly =
+              z > r.manifest().storedZoom()
+                  && aggs.equals(Set.of(Aggregation.MEAN))
+                  && LiveMeans.applies(m);
+          checkComputable(r, z, i, j, meanOnly);
+          TileData t = meanOnly ? tiles.liveMean(r, m, z, i, j) : tiles.tile(r, m, z, i, j);
           TileGeometry g = r.geometry();
           long size = g.tileSize();
           return new Tile(
-              z, i, j, g.span(z), i * size, j * size, t.rows(), t.cols(), t.mean(), t.max(),
-              t.min());
+                  z, i, j, g.span(z), i * size, j * size, t.rows(), t.cols(), t.mean(), t.max(),
+                  t.min())
+              .only(aggs);
         });
   }
 
@@ -128,21 +150,39 @@ public final class RunService implements ViewerService {
     return withRun(
         run,
         r -> {
-          Metric m =
-              blank(request.metric())
-                  ? r.metrics().get(0)
-                  : RequestChecks.metric(r, request.metric());
-          Aggregation a =
-              blank(request.agg())
-                  ? defaultAggregation(r)
-                  : RequestChecks.aggregation(r, request.agg());
-          int res = RequestChecks.resolution(request.res());
-          long[] x = RequestChecks.range("x", request.x0(), request.x1(), r.geometry().cols());
-          long[] y = RequestChecks.range("y", request.y0(), request.y1(), r.geometry().rows());
-          ViewCells cells = pooler.pool(r, m, x[0], x[1], y[0], y[1], res, request.mask());
-          cells = new AxisLabeller(r).label(cells);
-          return ViewSpecBuilder.build(r.manifest(), m.id(), a.id(), cells);
+          PooledView v = pooledView(r, request);
+          return ViewSpecBuilder.build(r.manifest(), v.metric(), v.agg(), v.cells());
         });
+  }
+
+  /**
+   * The spec of {@link #view} as JSON bytes, written without building its tree.
+   *
+   * @throws ApiException as {@link #view}
+   */
+  @Override
+  public byte[] viewJson(String run, ViewRequest request) {
+    return withRun(
+        run,
+        r -> {
+          PooledView v = pooledView(r, request);
+          return ViewSpecBuilder.json(r.manifest(), v.metric(), v.agg(), v.cells());
+        });
+  }
+
+  /** A viewport's labelled cells, with the metric and aggregation the request resolved to. */
+  private record PooledView(String metric, String agg, ViewCells cells) {}
+
+  private PooledView pooledView(OpenRun r, ViewRequest request) throws IOException {
+    Metric m =
+        blank(request.metric()) ? r.metrics().get(0) : RequestChecks.metric(r, request.metric());
+    Aggregation a =
+        blank(request.agg()) ? defaultAggregation(r) : RequestChecks.aggregation(r, request.agg());
+    int res = RequestChecks.resolution(request.res());
+    long[] x = RequestChecks.range("x", request.x0(), request.x1(), r.geometry().cols());
+    long[] y = RequestChecks.range("y", request.y0(), request.y1(), r.geometry().rows());
+    ViewCells cells = pooler.pool(r, m, x[0], x[1], y[0], y[1], res, request.mask());
+    return new PooledView(m.id(), a.id(), new AxisLabeller(r).label(cells));
   }
 
   /**
@@ -227,7 +267,7 @@ public final class RunService implements ViewerService {
   }
 
   /** Refuses a live tile that cannot be computed or would cost too much. */
-  private void checkComputable(OpenRun r, int z, long i, long j) {
+  private void checkComputable(OpenRun r, int z, long i, long j, boolean meanOnly) {
     int stored = r.manifest().storedZoom();
     if (z <= stored) {
       return;
@@ -239,7 +279,8 @@ public final class RunService implements ViewerService {
                   + " computed live: use levels 0..%d",
               z, r.runId(), stored));
     }
-    double cost = LiveTileComputer.multiplyAdds(r, z, i, j);
+    double cost =
+        meanOnly ? LiveMeans.multiplyAdds(r, z, i, j) : LiveTileComputer.multiplyAdds(r, z, i, j);
     if (cost > maxTileMultiplyAdds) {
       throw ApiException.badRequest(
           String.format(

@@ -10,8 +10,9 @@ import org.simheat.viewer.store.TileData;
 /**
  * Where a tile comes from: the stored level (levels up to the run's stored zoom), its mirror (a
  * symmetric run holds tile_row ≤ tile_col only; (j, i) is the transpose of (i, j)), or a live
- * computation from the embeddings (finer levels). Stored and live tiles share one byte-bounded
- * cache; mirrors are transposed from the cached stored tile on each call.
+ * computation from the embeddings (finer levels; the mean alone of cosine and dot by bilinearity,
+ * see {@link LiveMeans}). Stored and live tiles share one byte-bounded cache; mirrors are
+ * transposed from the cached stored tile on each call.
  */
 final class TileSource {
   private final TileCache cache;
@@ -45,6 +46,21 @@ final class TileSource {
   TileData live(OpenRun run, Metric metric, int z, long i, long j) throws IOException {
     TileCache.Key key = new TileCache.Key(run.runId(), metric.id(), z, i, j, true);
     return cache.get(key, () -> live.compute(run, metric, z, i, j));
+  }
+
+  /**
+   * The mean of live tile (z, i, j) of cosine or dot by bilinearity (max and min null), or the
+   * whole live tile when that is cached already.
+   *
+   * @throws IOException if the embeddings cannot be read
+   */
+  TileData liveMean(OpenRun run, Metric metric, int z, long i, long j) throws IOException {
+    TileData full = cache.getIfPresent(new TileCache.Key(run.runId(), metric.id(), z, i, j, true));
+    if (full != null) {
+      return full;
+    }
+    TileCache.Key key = new TileCache.Key(run.runId(), metric.id(), z, i, j, true, true);
+    return cache.get(key, () -> live.withPermit(() -> LiveMeans.compute(run, metric, z, i, j)));
   }
 
   private TileData stored(OpenRun run, Metric metric, int z, long i, long j) throws IOException {

@@ -13,6 +13,7 @@ package org.simheat.viewer.service;
  *     is refused (400) with the levels that can be served
  * @param maxViewMultiplyAdds most multiply-adds a view may spend on live tiles before it draws from
  *     a coarser level instead
+ * @param embeddingCacheBytes bytes of decoded embedding row groups kept (shared by every run)
  */
 public record ViewerOptions(
     long tileCacheBytes,
@@ -21,11 +22,13 @@ public record ViewerOptions(
     long rescanMillis,
     int liveThreads,
     long maxTileMultiplyAdds,
-    long maxViewMultiplyAdds) {
+    long maxViewMultiplyAdds,
+    long embeddingCacheBytes) {
 
   /**
    * 64 MiB of tiles, 4096 footers, 65536 tokens per run, 1 s rescans, a live tile per core, 2³⁶
-   * multiply-adds per live tile (seconds at most) and 2³² per view (a fraction of a second).
+   * multiply-adds per live tile (seconds at most), 2³² per view (a fraction of a second) and 32 MiB
+   * of decoded embeddings (eight of the job's 4 MiB row groups).
    */
   public static ViewerOptions defaults() {
     return new ViewerOptions(
@@ -35,7 +38,8 @@ public record ViewerOptions(
         1000,
         Math.max(1, Runtime.getRuntime().availableProcessors()),
         1L << 36,
-        1L << 32);
+        1L << 32,
+        Math.min(32L << 20, Runtime.getRuntime().maxMemory() / 16));
   }
 
   /** These options with another tile cache size. */
@@ -47,7 +51,8 @@ public record ViewerOptions(
         rescanMillis,
         liveThreads,
         maxTileMultiplyAdds,
-        maxViewMultiplyAdds);
+        maxViewMultiplyAdds,
+        embeddingCacheBytes);
   }
 
   /** These options with other limits of live computation. */
@@ -59,6 +64,20 @@ public record ViewerOptions(
         rescanMillis,
         liveThreads,
         tileMultiplyAdds,
-        viewMultiplyAdds);
+        viewMultiplyAdds,
+        embeddingCacheBytes);
+  }
+
+  /** These options with another bound of the decoded-embeddings cache. */
+  public ViewerOptions withEmbeddingCacheBytes(long bytes) {
+    return new ViewerOptions(
+        tileCacheBytes,
+        footerCacheEntries,
+        tokenCacheEntries,
+        rescanMillis,
+        liveThreads,
+        maxTileMultiplyAdds,
+        maxViewMultiplyAdds,
+        bytes);
   }
 }

@@ -1,7 +1,11 @@
 package org.simheat.viewer.service;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
+import java.util.Set;
+import org.simheat.format.Aggregation;
 import org.simheat.format.Manifest;
 
 /**
@@ -27,8 +31,38 @@ public interface ViewerService {
    */
   Tile tile(String run, String metric, int z, long i, long j);
 
+  /**
+   * Tile (z, i, j) of a metric with only the aggregations in {@code aggs} (all the run holds when
+   * empty); the others are null. Implementations may compute less for fewer aggregations: a live
+   * {@code mean} of cosine or dot needs no pairwise pass.
+   *
+   * @throws ApiException 404 for an aggregation the run does not hold, and as {@link #tile(String,
+   *     String, int, long, long)}
+   */
+  default Tile tile(String run, String metric, int z, long i, long j, Set<Aggregation> aggs) {
+    if (!aggs.isEmpty()) {
+      List<String> held = manifest(run).aggregations();
+      for (Aggregation a : aggs) {
+        if (!held.contains(a.id())) {
+          throw ApiException.notFound(
+              "run " + run + " holds no " + a.id() + " tiles: it has " + String.join(", ", held));
+        }
+      }
+    }
+    return tile(run, metric, z, i, j).only(aggs);
+  }
+
   /** A Vega-Lite spec with the viewport's cells inline at about {@code res} cells per side. */
   JsonNode view(String run, ViewRequest request);
+
+  /** The spec of {@link #view} as UTF-8 JSON; implementations may write it without a tree. */
+  default byte[] viewJson(String run, ViewRequest request) {
+    try {
+      return new ObjectMapper().writeValueAsBytes(view(run, request));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot serialise a view", e);
+    }
+  }
 
   /**
    * Tokens matching {@code q} (case-insensitive; prefix matches first, then substrings), at most
@@ -95,7 +129,27 @@ public interface ViewerService {
       int cols,
       float[] mean,
       float[] max,
-      float[] min) {}
+      float[] min) {
+
+    /** This tile with only the aggregations in {@code aggs} (all of them when empty). */
+    public Tile only(Set<Aggregation> aggs) {
+      if (aggs.isEmpty()) {
+        return this;
+      }
+      return new Tile(
+          z,
+          i,
+          j,
+          span,
+          rowStart,
+          colStart,
+          rows,
+          cols,
+          aggs.contains(Aggregation.MEAN) ? mean : null,
+          aggs.contains(Aggregation.MAX) ? max : null,
+          aggs.contains(Aggregation.MIN) ? min : null);
+    }
+  }
 
   /**
    * A viewport request; ranges are in matrix positions, half-open.

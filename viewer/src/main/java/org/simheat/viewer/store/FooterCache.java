@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.bytes.DirectByteBufferAllocator;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
@@ -36,6 +37,9 @@ public final class FooterCache {
   static ParquetReadOptions.Builder optionsBuilder() {
     return new ParquetReadOptions.Builder(new PlainParquetConfiguration())
         .withCodecFactory(StandaloneCodecFactory.INSTANCE)
+        // Column chunks and decompressed pages off the heap: they are megabytes each, read and
+        // dropped on every cache miss, which a small heap would keep fragmenting.
+        .withAllocator(DirectByteBufferAllocator.getInstance())
         .useDictionaryFilter(false)
         .useBloomFilter(false)
         .useStatsFilter(true)

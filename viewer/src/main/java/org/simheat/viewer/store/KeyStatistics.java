@@ -27,6 +27,12 @@ final class KeyStatistics {
     return new long[] {min, max};
   }
 
+  /** {min, max} of {@code column} in one row group, or the widest range if unknown. */
+  static long[] blockRange(BlockMetaData block, String column) {
+    long[] r = chunkRange(block, column);
+    return r != null ? r : new long[] {Long.MIN_VALUE, Long.MAX_VALUE};
+  }
+
   private static long[] chunkRange(BlockMetaData block, String column) {
     for (ColumnChunkMetaData c : block.getColumns()) {
       if (c.getPath().size() == 1 && c.getPath().toArray()[0].equals(column)) {

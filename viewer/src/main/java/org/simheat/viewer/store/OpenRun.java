@@ -28,7 +28,12 @@ public final class OpenRun {
   private final TokenIndex tokens;
   private final NeighborStore neighbors;
 
-  private OpenRun(Manifest manifest, Path dir, FooterCache footers, int tokenCache) {
+  private OpenRun(
+      Manifest manifest,
+      Path dir,
+      FooterCache footers,
+      BoundedCache<EmbeddingStore.GroupKey, VectorRows> groups,
+      int tokenCache) {
     this.manifest = manifest;
     this.dir = dir;
     this.geometry = new TileGeometry(manifest.n(), manifest.nCols(), manifest.tileSize());
@@ -36,7 +41,7 @@ public final class OpenRun {
     this.aggregations = manifest.aggregations().stream().map(Aggregation::parse).toList();
     this.embeddingTable = new ParquetTable(dir.resolve(RunLayout.EMBEDDINGS), footers);
     this.tiles = new ParquetTileStore(dir, footers, aggregations);
-    this.embeddings = new EmbeddingStore(embeddingTable, manifest.dim());
+    this.embeddings = new EmbeddingStore(embeddingTable, manifest.dim(), groups);
     this.tokens = new TokenIndex(embeddingTable, tokenCache);
     this.neighbors = new NeighborStore(dir, footers);
   }
@@ -45,13 +50,19 @@ public final class OpenRun {
    * Opens and checks a run whose manifest has passed {@link ManifestCheck}.
    *
    * @param dir the run's directory
+   * @param groups where its embeddings keep decoded row groups
    * @param tokenCache tokens kept by position lookups
    * @throws RunUnavailableException naming the disagreement when the tables contradict the manifest
    * @throws IOException if a table cannot be read
    */
-  static OpenRun open(Manifest manifest, Path dir, FooterCache footers, int tokenCache)
+  static OpenRun open(
+      Manifest manifest,
+      Path dir,
+      FooterCache footers,
+      BoundedCache<EmbeddingStore.GroupKey, VectorRows> groups,
+      int tokenCache)
       throws IOException {
-    OpenRun run = new OpenRun(manifest, dir, footers, tokenCache);
+    OpenRun run = new OpenRun(manifest, dir, footers, groups, tokenCache);
     run.check();
     return run;
   }

@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnReader;
+import org.apache.parquet.column.impl.ColumnReadStoreImpl;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.filter2.compat.FilterCompat;
 import org.apache.parquet.filter2.predicate.FilterPredicate;
@@ -48,6 +51,40 @@ public final class ParquetTable {
   public interface RowVisitor {
     /** Takes one row (valid until the call returns); false ends the scan. */
     boolean accept(FlatRow row) throws IOException;
+  }
+
+  /**
+   * Receives the column readers of one row group (only its pages that may match the scan's filter).
+   */
+  @FunctionalInterface
+  public interface ColumnVisitor {
+    /**
+     * Reads the row group's {@code rows} rows from {@code readers}, one per requested column in
+     * request order (each column has a single leaf: a scalar or a list of numbers); false ends the
+     * scan.
+     */
+    boolean accept(ColumnReader[] readers, long rows) throws IOException;
+  }
+
+  /**
+   * One row group of one part file.
+   *
+   * @param file the part file
+   * @param index the row group's index in the file
+   * @param rows its row count
+   * @param keyMin the smallest key in it (from statistics; {@code Long.MIN_VALUE} if unknown)
+   * @param keyMax the largest key ({@code Long.MAX_VALUE} if unknown)
+   */
+  public record RowGroup(Path file, int index, long rows, long keyMin, long keyMax) {}
+
+  /** Reads the pages of one whole row group. */
+  @FunctionalInterface
+  public interface GroupReader<T> {
+    /**
+     * Decodes the row group from its pages; {@code projection} is the file's schema narrowed to the
+     * requested columns and {@code createdBy} the writer's name, which column readers need.
+     */
+    T read(PageReadStore pages, MessageType projection, String createdBy) throws IOException;
   }
 
   /**
@@ -127,6 +164,77 @@ public final class ParquetTable {
     }
   }
 
+  /**
+   * Like {@link #scan(List, FilterPredicate, KeyFilter, RowVisitor)}, but hands the visitor
+   * parquet-java's column readers instead of assembled rows: values are pulled straight from the
+   * decoded pages, several times faster than record assembly for long numeric lists.
+   *
+   * @throws IOException if a file cannot be read
+   * @throws IllegalStateException if a file lacks a requested column, or a column has several
+   *     leaves
+   */
+  public void scanColumns(
+      List<String> columns, FilterPredicate filter, KeyFilter keys, ColumnVisitor visitor)
+      throws IOException {
+    FilterCompat.Filter compat = filter == null ? FilterCompat.NOOP : FilterCompat.get(filter);
+    List<Path> all = files();
+    long[][] ranges = keys == null ? null : keyRanges(keys.column());
+    for (int f = 0; f < all.size(); f++) {
+      if (ranges != null && !keys.mayContain(ranges[f][0], ranges[f][1])) {
+        continue;
+      }
+      Path file = all.get(f);
+      ParquetMetadata footer = footers.footer(file);
+      MessageType projection = project(footer.getFileMetaData().getSchema(), columns, file);
+      if (!scanFileColumns(file, footer, projection, columns, compat, visitor)) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * The row groups that may hold a key in {@code keys}, in file order, by footer statistics of the
+   * key column (a row group without them is always included).
+   *
+   * @throws IOException if a footer cannot be read
+   */
+  public List<RowGroup> rowGroups(KeyFilter keys) throws IOException {
+    List<Path> all = files();
+    long[][] ranges = keyRanges(keys.column());
+    List<RowGroup> out = new ArrayList<>();
+    for (int f = 0; f < all.size(); f++) {
+      if (!keys.mayContain(ranges[f][0], ranges[f][1])) {
+        continue;
+      }
+      List<BlockMetaData> blocks = footers.footer(all.get(f)).getBlocks();
+      for (int b = 0; b < blocks.size(); b++) {
+        long[] r = KeyStatistics.blockRange(blocks.get(b), keys.column());
+        if (keys.mayContain(r[0], r[1])) {
+          out.add(new RowGroup(all.get(f), b, blocks.get(b).getRowCount(), r[0], r[1]));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Reads every page of some columns of one row group and decodes them with {@code reader}.
+   *
+   * @throws IOException if the file cannot be read
+   * @throws IllegalStateException if the file lacks a requested column
+   */
+  public <T> T readRowGroup(RowGroup group, List<String> columns, GroupReader<T> reader)
+      throws IOException {
+    ParquetMetadata footer = footers.footer(group.file());
+    MessageType projection = project(footer.getFileMetaData().getSchema(), columns, group.file());
+    try (ParquetFileReader r = open(group.file(), footer, FilterCompat.NOOP)) {
+      r.setRequestedSchema(projection);
+      try (PageReadStore pages = r.readRowGroup(group.index())) {
+        return reader.read(pages, projection, footer.getFileMetaData().getCreatedBy());
+      }
+    }
+  }
+
   /** Each file's [min, max] of an int key column, from footer statistics (unknown: all longs). */
   private long[][] keyRanges(String column) throws IOException {
     long[][] cached = ranges.get(column);
@@ -169,6 +277,56 @@ public final class ParquetTable {
       }
     }
     return true;
+  }
+
+  private static boolean scanFileColumns(
+      Path file,
+      ParquetMetadata footer,
+      MessageType projection,
+      List<String> columns,
+      FilterCompat.Filter filter,
+      ColumnVisitor visitor)
+      throws IOException {
+    ColumnDescriptor[] leaves = leaves(projection, columns, file);
+    String createdBy = footer.getFileMetaData().getCreatedBy();
+    try (ParquetFileReader reader = open(file, footer, filter)) {
+      reader.setRequestedSchema(projection);
+      PageReadStore pages;
+      while ((pages = reader.readNextFilteredRowGroup()) != null) {
+        try (PageReadStore group = pages) {
+          ColumnReadStoreImpl store =
+              new ColumnReadStoreImpl(
+                  group, IgnoringConverter.of(projection), projection, createdBy);
+          ColumnReader[] readers = new ColumnReader[leaves.length];
+          for (int c = 0; c < leaves.length; c++) {
+            readers[c] = store.getColumnReader(leaves[c]);
+          }
+          if (!visitor.accept(readers, group.getRowCount())) {
+            return false;
+          }
+        }
+      }
+    }
+    return true;
+  }
+
+  /** The single leaf of each requested column, in request order. */
+  private static ColumnDescriptor[] leaves(
+      MessageType projection, List<String> columns, Path file) {
+    ColumnDescriptor[] out = new ColumnDescriptor[columns.size()];
+    for (ColumnDescriptor d : projection.getColumns()) {
+      int c = columns.indexOf(d.getPath()[0]);
+      if (out[c] != null) {
+        throw new IllegalStateException(
+            "Parquet file "
+                + file.getFileName()
+                + ": column "
+                + columns.get(c)
+                + " has several leaves");
+      }
+      out[c] = d;
+    }
+    return out;
   }
 
   /** Opens a file with a known footer; the stream is closed if opening fails. */

@@ -43,6 +43,7 @@ public final class RunRegistry {
   private final Path dataDir;
   private final Path runsDir;
   private final FooterCache footers;
+  private final BoundedCache<EmbeddingStore.GroupKey, VectorRows> groups;
   private final int tokenCache;
   private final long rescanNanos;
   private final Consumer<String> onRemoved;
@@ -72,6 +73,26 @@ public final class RunRegistry {
       int tokenCache,
       long rescanMillis,
       Consumer<String> onRemoved) {
+    this(dataDir, footers, EmbeddingStore.newGroupCache(0), tokenCache, rescanMillis, onRemoved);
+  }
+
+  /**
+   * A registry over {@code dataDir} whose runs keep decoded embedding row groups in {@code groups}.
+   *
+   * @param footers the footer cache shared by every run's tables
+   * @param groups the decoded row groups shared by every run's embeddings
+   * @param tokenCache tokens each run keeps for position lookups
+   * @param rescanMillis longest time between two scans of {@code runs/}
+   * @param onRemoved told the id of every run that has gone, to drop what it cached
+   */
+  public RunRegistry(
+      Path dataDir,
+      FooterCache footers,
+      BoundedCache<EmbeddingStore.GroupKey, VectorRows> groups,
+      int tokenCache,
+      long rescanMillis,
+      Consumer<String> onRemoved) {
+    this.groups = groups;
     this.dataDir = dataDir;
     this.runsDir = dataDir.resolve(RunLayout.RUNS);
     this.footers = footers;
@@ -157,7 +178,9 @@ public final class RunRegistry {
     }
     Path dir = runsDir.resolve(e.id());
     try {
-      o = new Opened(e.modified(), OpenRun.open(e.manifest(), dir, footers, tokenCache), null);
+      o =
+          new Opened(
+              e.modified(), OpenRun.open(e.manifest(), dir, footers, groups, tokenCache), null);
       LOG.info(
           "Opened run {} ({} × {}, d = {})",
           e.id(),
@@ -247,7 +270,9 @@ public final class RunRegistry {
   private void forget(String id) {
     LOG.info("Run {} has gone", id);
     opened.remove(id);
-    footers.forget(runsDir.resolve(id));
+    Path dir = runsDir.resolve(id);
+    footers.forget(dir);
+    groups.removeIf(k -> k.file().startsWith(dir));
     onRemoved.accept(id);
   }
 

@@ -67,10 +67,19 @@ public final class StandaloneCodecFactory implements CompressionCodecFactory {
       return BytesInput.from(inflate(in, 0, in.length, uncompressedSize));
     }
 
+    /**
+     * Decompresses {@code compressedSize} bytes at {@code input}'s position into {@code output} at
+     * its position, which it leaves after them. Direct buffers of SNAPPY and ZSTD pages are
+     * decompressed in place, without copies on the heap.
+     */
     @Override
     public void decompress(
         ByteBuffer input, int compressedSize, ByteBuffer output, int uncompressedSize)
         throws IOException {
+      if (input.isDirect() && output.isDirect() && codec != CompressionCodecName.GZIP) {
+        decompressDirect(input, compressedSize, output, uncompressedSize);
+        return;
+      }
       byte[] in = new byte[compressedSize];
       input.duplicate().get(in);
       byte[] out =
@@ -78,6 +87,38 @@ public final class StandaloneCodecFactory implements CompressionCodecFactory {
               ? in
               : inflate(in, 0, compressedSize, uncompressedSize);
       output.put(out, 0, uncompressedSize);
+    }
+
+    private void decompressDirect(
+        ByteBuffer input, int compressedSize, ByteBuffer output, int uncompressedSize)
+        throws IOException {
+      ByteBuffer in = input.duplicate();
+      in.limit(in.position() + compressedSize);
+      ByteBuffer out = output.duplicate();
+      out.limit(out.position() + uncompressedSize);
+      int n =
+          switch (codec) {
+            case UNCOMPRESSED -> {
+              out.put(in);
+              yield compressedSize;
+            }
+            case SNAPPY -> Snappy.uncompress(in, out);
+            case ZSTD ->
+                (int)
+                    Zstd.decompressDirectByteBuffer(
+                        out, out.position(), uncompressedSize, in, in.position(), compressedSize);
+            default -> throw new IllegalStateException("Not a direct codec: " + codec);
+          };
+      if (n != uncompressedSize) {
+        throw new IOException(
+            "Corrupt Parquet page: "
+                + codec
+                + " gave "
+                + n
+                + " bytes where the page header says "
+                + uncompressedSize);
+      }
+      output.position(output.position() + uncompressedSize);
     }
 
     @Override

@@ -1,14 +1,6 @@
 package org.simheat.viewer.store;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.io.UncheckedIOException;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 
 /**
  * Decoded tiles (stored or computed live), least recently used first out, bounded in bytes rather
@@ -16,10 +8,7 @@ import java.util.concurrent.ExecutionException;
  * same missing tile share one load. A tile larger than the whole budget is served but not kept.
  */
 public final class TileCache {
-  private final long maxBytes;
-  private final LinkedHashMap<Key, TileData> tiles = new LinkedHashMap<>(64, 0.75f, true);
-  private final Map<Key, CompletableFuture<TileData>> loading = new ConcurrentHashMap<>();
-  private long bytes;
+  private final BoundedCache<Key, TileData> tiles;
 
   /**
    * Identifies a tile: run, metric id, level, tile row and column.
@@ -30,8 +19,16 @@ public final class TileCache {
    * @param i tile row
    * @param j tile column
    * @param live whether it was computed from the embeddings (kept apart from stored tiles)
+   * @param meanOnly whether it holds the mean alone
    */
-  public record Key(String runId, String metric, int z, long i, long j, boolean live) {}
+  public record Key(
+      String runId, String metric, int z, long i, long j, boolean live, boolean meanOnly) {
+
+    /** The key of a tile with every aggregation its run holds. */
+    public Key(String runId, String metric, int z, long i, long j, boolean live) {
+      this(runId, metric, z, i, j, live, false);
+    }
+  }
 
   /** Loads a tile on a miss. */
   @FunctionalInterface
@@ -49,7 +46,7 @@ public final class TileCache {
     if (maxBytes < 0) {
       throw new IllegalArgumentException("Tile cache size must be ≥ 0, got " + maxBytes);
     }
-    this.maxBytes = maxBytes;
+    this.tiles = new BoundedCache<>(maxBytes, TileData::bytes);
   }
 
   /**
@@ -58,86 +55,26 @@ public final class TileCache {
    * @throws IOException what the loader throws
    */
   public TileData get(Key key, Loader loader) throws IOException {
-    TileData hit = lookup(key);
-    if (hit != null) {
-      return hit;
-    }
-    CompletableFuture<TileData> mine = new CompletableFuture<>();
-    CompletableFuture<TileData> other = loading.putIfAbsent(key, mine);
-    if (other != null) {
-      return await(other);
-    }
-    try {
-      TileData t = loader.load();
-      put(key, t);
-      mine.complete(t);
-      return t;
-    } catch (IOException | RuntimeException | Error e) {
-      mine.completeExceptionally(e);
-      throw e;
-    } finally {
-      loading.remove(key, mine);
-    }
+    return tiles.get(key, loader::load);
+  }
+
+  /** The cached tile, or null. */
+  public TileData getIfPresent(Key key) {
+    return tiles.getIfPresent(key);
   }
 
   /** Bytes held now. */
-  public synchronized long bytes() {
-    return bytes;
+  public long bytes() {
+    return tiles.bytes();
   }
 
   /** Tiles held now. */
-  public synchronized int size() {
+  public int size() {
     return tiles.size();
   }
 
   /** Drops every tile of a run. */
-  public synchronized void forget(String runId) {
-    Iterator<Map.Entry<Key, TileData>> it = tiles.entrySet().iterator();
-    while (it.hasNext()) {
-      Map.Entry<Key, TileData> e = it.next();
-      if (e.getKey().runId().equals(runId)) {
-        bytes -= e.getValue().bytes();
-        it.remove();
-      }
-    }
-  }
-
-  private synchronized TileData lookup(Key key) {
-    return tiles.get(key);
-  }
-
-  private synchronized void put(Key key, TileData tile) {
-    long size = tile.bytes();
-    if (size > maxBytes) {
-      return;
-    }
-    TileData old = tiles.put(key, tile);
-    bytes += size - (old == null ? 0 : old.bytes());
-    Iterator<TileData> eldest = tiles.values().iterator();
-    while (bytes > maxBytes && eldest.hasNext()) {
-      bytes -= eldest.next().bytes();
-      eldest.remove();
-    }
-  }
-
-  private static TileData await(CompletableFuture<TileData> f) throws IOException {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("Interrupted while another request loaded the tile");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof IOException io) {
-        throw new IOException(io.getMessage(), io);
-      }
-      if (cause instanceof RuntimeException re) {
-        throw re;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new UncheckedIOException(new IOException(cause));
-    }
+  public void forget(String runId) {
+    tiles.removeIf(k -> k.runId().equals(runId));
   }
 }

@@ -23,9 +23,20 @@ final class ServerProcess implements AutoCloseable {
   private static final Pattern RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
   private static final long START_SECONDS = 60;
 
+  private static final Pattern GC_PAUSE =
+      Pattern.compile("\\[([0-9.]+)s\\].*Pause.*?(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+
   private final Process process;
   private final int port;
   private final Path log;
+
+  /**
+   * One collection from the GC log.
+   *
+   * @param seconds JVM uptime at the pause
+   * @param afterMib heap in use after it
+   */
+  record Collection(double seconds, long afterMib) {}
 
   /**
    * Heap and resident memory of the server.
@@ -43,8 +54,9 @@ final class ServerProcess implements AutoCloseable {
   }
 
   /**
-   * Starts a viewer over {@code dataDir} with {@code -Xmx<heap>}, {@code jvmOptions} and the class
-   * path of this JVM; its output goes to {@code log}. Returns once it listens.
+   * Starts a viewer over {@code dataDir} with {@code -Xmx<heap>}, {@code jvmOptions}, the class
+   * path of this JVM and {@code --cache-mb} when {@code cacheMb} is positive (else its default);
+   * its output goes to {@code log}. Returns once it listens.
    *
    * @throws IOException if the JVM cannot be started
    * @throws IllegalStateException if it exits or does not listen within a minute
@@ -56,6 +68,7 @@ final class ServerProcess implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx" + heap);
     command.add("--add-modules=jdk.incubator.vector");
+    command.add("-Xlog:gc:file=" + gcLog(log));
     command.addAll(jvmOptions);
     command.addAll(
         List.of(
@@ -66,12 +79,15 @@ final class ServerProcess implements AutoCloseable {
             "--data",
             dataDir.toString(),
             "--port",
-            "0",
-            "--cache-mb",
-            Integer.toString(cacheMb)));
+            "0"));
+    if (cacheMb > 0) {
+      command.addAll(List.of("--cache-mb", Integer.toString(cacheMb)));
+    }
     Files.createDirectories(log.getParent());
-    Process p =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().put("OPENBLAS_NUM_THREADS", "1");
+    Process p = builder.start();
     return new ServerProcess(p, awaitPort(p, log), log);
   }
 
@@ -97,6 +113,35 @@ final class ServerProcess implements AutoCloseable {
 
   long pid() {
     return process.pid();
+  }
+
+  private static Path gcLog(Path log) {
+    return log.resolveSibling(log.getFileName().toString().replace(".log", "") + "-gc.log");
+  }
+
+  /** JVM uptime in seconds now, by the process's start time. */
+  double uptimeSeconds() {
+    return process
+        .info()
+        .startInstant()
+        .map(t -> java.time.Duration.between(t, java.time.Instant.now()).toMillis() / 1e3)
+        .orElse(Double.NaN);
+  }
+
+  /**
+   * The pauses logged so far: uptime and heap in use after each.
+   *
+   * @throws IOException if the GC log cannot be read
+   */
+  List<Collection> collections() throws IOException {
+    List<Collection> out = new ArrayList<>();
+    for (String line : Files.readAllLines(gcLog(log), StandardCharsets.ISO_8859_1)) {
+      Matcher m = GC_PAUSE.matcher(line);
+      if (m.find()) {
+        out.add(new Collection(Double.parseDouble(m.group(1)), Long.parseLong(m.group(3))));
+      }
+    }
+    return out;
   }
 
   /** The BLAS the server's live tiles use, as it logged it. */

@@ -30,7 +30,7 @@ class RequestHandlerTest {
   private EmbeddedChannel channel(Executor executor) {
     return new EmbeddedChannel(
         new RequestHandler(
-            new ApiRoutes(new MatrixViewerService()),
+            new ApiRoutes(new MatrixViewerService(), 1 << 20),
             StaticFiles.load(getClass().getClassLoader(), "testweb"),
             new AccessGuard(null, "127.0.0.1", 8080),
             executor,
@@ -52,10 +52,10 @@ class RequestHandlerTest {
   @Test
   void aRequestInFlightHoldsBackTheNextAndPausesReading() {
     EmbeddedChannel ch = channel(serviceTasks::add);
-    ch.writeInbound(request(HttpMethod.GET, "/api/runs/latest/tiles/dot/1/0/0"));
+    ch.writeInbound(request(HttpMethod.GET, "/api/runs/latest/manifest"));
     ch.writeInbound(request(HttpMethod.GET, "/healthz"));
     Object nothing = ch.readOutbound();
-    assertThat(nothing).as("tile in flight, health check queued").isNull();
+    assertThat(nothing).as("manifest in flight, health check queued").isNull();
     assertThat(ch.config().isAutoRead()).isFalse();
     assertThat(serviceTasks).hasSize(1);
 
@@ -63,13 +63,32 @@ class RequestHandlerTest {
     assertThat(inFlight.availablePermits()).as("the answer holds a permit until written").isOne();
     ch.runPendingTasks();
 
-    FullHttpResponse tile = ch.readOutbound();
-    assertThat(tile.status().code()).isEqualTo(200);
+    FullHttpResponse manifest = ch.readOutbound();
+    assertThat(manifest.status().code()).isEqualTo(200);
     assertThat(inFlight.availablePermits()).as("written: permit released").isEqualTo(2);
-    assertThat(TestServer.json(body(tile)).get("z").asInt()).isEqualTo(1);
+    assertThat(TestServer.json(body(manifest)).get("runId").asText())
+        .isEqualTo(MatrixViewerService.RUN);
     FullHttpResponse health = ch.readOutbound();
     assertThat(body(health)).isEqualTo("{\"status\":\"ok\"}");
     assertThat(ch.config().isAutoRead()).isTrue();
+    assertThat(ch.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void aTileOfReadyBytesFreesItsPermitBeforeItIsWritten() {
+    EmbeddedChannel ch = channel(serviceTasks::add);
+    ch.writeInbound(request(HttpMethod.GET, "/api/runs/latest/tiles/dot/1/0/0?format=f32"));
+
+    serviceTasks.poll().run();
+    assertThat(inFlight.availablePermits()).as("shared bytes need no permit").isEqualTo(2);
+    ch.runPendingTasks();
+
+    FullHttpResponse tile = ch.readOutbound();
+    assertThat(tile.status().code()).isEqualTo(200);
+    assertThat(tile.headers().get("Content-Type")).isEqualTo("application/octet-stream");
+    assertThat(tile.content().isDirect()).as("written from the cache without a copy").isTrue();
+    assertThat(tile.content().readableBytes()).isEqualTo(40 + 3 * 4 * 4 * 4);
+    tile.release();
     assertThat(ch.finishAndReleaseAll()).isFalse();
   }
 

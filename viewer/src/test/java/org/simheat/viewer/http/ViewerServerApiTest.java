@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.simheat.format.Metric;
+import org.simheat.viewer.testing.BinaryTile;
 import org.simheat.viewer.testing.ErrorBodies;
 import org.simheat.viewer.testing.MatrixViewerService;
 import org.simheat.viewer.testing.TestServer;
@@ -155,6 +156,71 @@ class ViewerServerApiTest {
     assertThat(t.get("cols").asInt()).isEqualTo(2);
     assertThat(t.get("mean").size()).isEqualTo(4);
     assertThat(t.get("mean").get(1).asDouble()).isCloseTo(naive(Metric.DOT, 8, 9), within(TOL));
+  }
+
+  @Test
+  void aBinaryTileHoldsTheFloatsOfTheJsonTileAndIsNeverGzipped() {
+    for (String tile : new String[] {"cosine/2/0/1", "l2/0/0/0", "dot/2/2/2", "dot/1/1/0"}) {
+      JsonNode json = ok("/api/runs/latest/tiles/" + tile);
+      HttpResponse<byte[]> r =
+          server.getBytes(
+              "/api/runs/latest/tiles/" + tile + "?format=f32", "Accept-Encoding", "gzip");
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.headers().firstValue("content-type")).hasValue("application/octet-stream");
+      assertThat(r.headers().firstValue("content-encoding")).isEmpty();
+      BinaryTile b = BinaryTile.decode(r.body());
+      assertThat(b.magic()).isEqualTo("SHT1");
+      assertThat(new long[] {b.z(), b.i(), b.j(), b.span(), b.rowStart(), b.colStart()})
+          .containsExactly(
+              json.get("z").asLong(),
+              json.get("i").asLong(),
+              json.get("j").asLong(),
+              json.get("span").asLong(),
+              json.get("rowStart").asLong(),
+              json.get("colStart").asLong());
+      assertThat(b.rows() * b.cols()).isEqualTo(json.get("mean").size());
+      assertThat(b.aggs()).isEqualTo(7);
+      assertSameFloats(b.mean(), json.get("mean"));
+      assertSameFloats(b.max(), json.get("max"));
+      assertSameFloats(b.min(), json.get("min"));
+    }
+  }
+
+  @Test
+  void aggSelectsTheAggregationsOfATileInEitherFormat() {
+    JsonNode all = ok("/api/runs/latest/tiles/dot/1/0/0");
+    JsonNode mean = ok("/api/runs/latest/tiles/dot/1/0/0?agg=mean");
+    assertThat(mean.has("max")).isFalse();
+    assertThat(mean.has("min")).isFalse();
+    assertThat(mean.get("mean")).isEqualTo(all.get("mean"));
+
+    BinaryTile b =
+        BinaryTile.decode(
+            server.getBytes("/api/runs/latest/tiles/dot/1/0/0?agg=min,max&format=f32").body());
+    assertThat(b.aggs()).isEqualTo(2 | 4);
+    assertThat(b.mean()).isNull();
+    assertSameFloats(b.max(), all.get("max"));
+    assertSameFloats(b.min(), all.get("min"));
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "format=png | Bad format 'png': choose json or f32",
+        "format= | Bad format '': choose json or f32",
+        "agg=mean,avg | Bad agg 'avg': choose from mean, max, min",
+        "agg=mean,,max | Bad agg '': choose from mean, max, min"
+      })
+  void badTileFormatsAndAggregationsAre400(String query, String message) {
+    assertThat(error("/api/runs/latest/tiles/dot/1/0/0?" + query, 400)).isEqualTo(message);
+  }
+
+  private static void assertSameFloats(float[] binary, JsonNode json) {
+    assertThat(binary).hasSize(json.size());
+    for (int k = 0; k < binary.length; k++) {
+      assertThat(binary[k]).as("value %d", k).isEqualTo(json.get(k).floatValue());
+    }
   }
 
   @Test

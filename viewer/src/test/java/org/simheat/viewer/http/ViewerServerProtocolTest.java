@@ -106,7 +106,9 @@ class ViewerServerProtocolTest {
   void aFullServiceQueueAnswers503() throws Exception {
     try (TestServer server =
         TestServer.start(
-            o -> new ServerOptions(o.host(), 0, null, o.webRoot(), 1, 1, 1, o.maxRequestBytes()))) {
+            o ->
+                new ServerOptions(
+                    o.host(), 0, null, o.webRoot(), 1, 1, 1, o.maxRequestBytes(), 0, false))) {
       CountDownLatch gate = new CountDownLatch(1);
       server.service().holdTiles(gate);
       CompletableFuture<HttpResponse<String>> running = getAsync(server, TILE);
@@ -127,7 +129,7 @@ class ViewerServerProtocolTest {
 
   @Test
   void gzipWhenAcceptedForJsonAndTextAboveOneKibibyte() throws IOException {
-    try (TestServer server = TestServer.start()) {
+    try (TestServer server = TestServer.start(o -> o.withGzipLoopback(true))) {
       String plain = server.get(BIG_JSON).body();
       for (String accept : new String[] {"gzip", "gzip, deflate, br, zstd", "br;q=1, gzip;q=0.5"}) {
         HttpResponse<byte[]> zipped = getBytes(server, BIG_JSON, accept);
@@ -142,8 +144,18 @@ class ViewerServerProtocolTest {
   }
 
   @Test
-  void noGzipUnlessAcceptedOrWorthIt() throws IOException {
+  void loopbackClientsGetNoGzipUnlessTheServerIsToldTo() throws IOException {
     try (TestServer server = TestServer.start()) {
+      HttpResponse<byte[]> plain = getBytes(server, BIG_JSON, "gzip");
+      assertThat(plain.headers().firstValue("content-encoding")).isEmpty();
+      assertThat(new String(plain.body(), StandardCharsets.UTF_8))
+          .isEqualTo(server.get(BIG_JSON).body());
+    }
+  }
+
+  @Test
+  void noGzipUnlessAcceptedOrWorthIt() throws IOException {
+    try (TestServer server = TestServer.start(o -> o.withGzipLoopback(true))) {
       assertThat(getBytes(server, BIG_JSON, "identity").headers().firstValue("content-encoding"))
           .isEmpty();
       assertThat(getBytes(server, BIG_JSON, "gzip;q=0, deflate").headers().map())

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -150,6 +151,26 @@ class ViewSpecBuilderTest {
               }
             });
     return out.toString();
+  }
+
+  @Test
+  void theStreamedJsonIsTheSpecThatBuildReturns() throws IOException {
+    ViewCells c = cells(new double[] {Double.NaN, 1, 2, 0.5});
+    MaxPairs pairs =
+        MaxPairs.of(new long[] {9, 9, -1, 12}, new long[] {1, 3, -1, 2})
+            .withTokens(
+                new String[] {"say \"hi\"", "say \"hi\"", null, "z"},
+                new String[] {"x", "y", null, "42"});
+    ViewCells withPairs = c.withLabels(c.rows(), c.cols(), pairs);
+    for (String metric : new String[] {"dot", "l2"}) {
+      JsonNode tree = ViewSpecBuilder.build(manifest(), metric, "mean", withPairs);
+      JsonNode streamed =
+          new ObjectMapper().readTree(ViewSpecBuilder.json(manifest(), metric, "mean", withPairs));
+      assertThat(streamed.toString()).isEqualTo(tree.toString());
+      assertThat(streamed.at("/data/values")).hasSize(4);
+      assertThat(streamed.at("/data/values/0/value").isNull()).isTrue();
+      assertThat(streamed.at("/data/values/3/maxPair").asText()).isEqualTo("z × 42");
+    }
   }
 
   @Test

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.compression.CompressionCodecFactory;
 import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.conf.PlainParquetConfiguration;
@@ -37,6 +38,24 @@ public final class ParquetRowWriter implements Closeable {
    */
   public ParquetRowWriter(Path file, String schema, long rowGroupBytes, int pageRows)
       throws IOException {
+    this(file, schema, rowGroupBytes, pageRows, false, false);
+  }
+
+  /**
+   * Opens {@code file} for rows of {@code schema}, with dictionary encoding (kept only where it
+   * pays, as parquet-java decides) and data pages of format v2 when asked.
+   *
+   * @param rowGroupBytes row group size
+   * @param pageRows most rows per page
+   */
+  public ParquetRowWriter(
+      Path file,
+      String schema,
+      long rowGroupBytes,
+      int pageRows,
+      boolean dictionary,
+      boolean pagesV2)
+      throws IOException {
     MessageType type = MessageTypeParser.parseMessageType(schema);
     writer =
         new Builder(new LocalOutputFile(file), type)
@@ -46,7 +65,11 @@ public final class ParquetRowWriter implements Closeable {
             .withRowGroupSize(rowGroupBytes)
             .withPageRowCountLimit(pageRows)
             .withMinRowCountForPageSizeCheck(1)
-            .withDictionaryEncoding(false)
+            .withDictionaryEncoding(dictionary)
+            .withWriterVersion(
+                pagesV2
+                    ? ParquetProperties.WriterVersion.PARQUET_2_0
+                    : ParquetProperties.WriterVersion.PARQUET_1_0)
             .build();
   }
 

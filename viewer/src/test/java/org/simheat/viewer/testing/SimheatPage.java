@@ -125,8 +125,8 @@ public final class SimheatPage {
   }
 
   /**
-   * The heatmap canvas colour at a matrix position, formatted as Vega formats colours: {@code
-   * rgb(r, g, b)}.
+   * The colour of the heatmap's cells canvas at a matrix position, formatted as Vega formats
+   * colours: {@code rgb(r, g, b)}.
    *
    * @throws IOException if the page has no canvas
    */
@@ -136,7 +136,7 @@ public final class SimheatPage {
         .evaluate(
             String.format(
                 Locale.ROOT,
-                "(() => { const c = document.querySelector('#chart .heatmap-layer canvas');"
+                "(() => { const c = document.querySelector('#chart .heatmap-layer canvas.heatmap-cells');"
                     + " const r = c.getBoundingClientRect(); const k = c.width / r.width;"
                     + " const d = c.getContext('2d').getImageData(Math.round((%f - r.left) * k),"
                     + " Math.round((%f - r.top) * k), 1, 1).data;"
@@ -147,14 +147,14 @@ public final class SimheatPage {
   }
 
   /**
-   * The number of distinct colours on the heatmap canvas (1 when blank).
+   * The number of distinct colours on the heatmap's cells canvas (1 when blank).
    *
    * @throws IOException if the page has no canvas
    */
   public int canvasColours() throws IOException {
     return browser
         .evaluate(
-            "(() => { const c = document.querySelector('#chart .heatmap-layer canvas');"
+            "(() => { const c = document.querySelector('#chart .heatmap-layer canvas.heatmap-cells');"
                 + " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
                 + " const seen = new Set(); for (let i = 0; i < d.length; i += 4)"
                 + " seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]); return seen.size; })()")

@@ -29,6 +29,7 @@ import org.simheat.format.TileGeometry;
  * @param pageRows most rows per page
  * @param exact whether tiles and neighbours are true values
  * @param metrics metrics written
+ * @param embeddingRowGroupBytes row group size of the embeddings table
  */
 public record SyntheticRun(
     String runId,
@@ -39,7 +40,8 @@ public record SyntheticRun(
     int rowsPerFile,
     int pageRows,
     boolean exact,
-    List<Metric> metrics) {
+    List<Metric> metrics,
+    long embeddingRowGroupBytes) {
   static final String EMBEDDINGS =
       "message spark_schema { required int32 position; required int32 id; required binary token"
           + " (STRING); required int32 cluster; required float norm; required group vector (LIST)"
@@ -55,6 +57,23 @@ public record SyntheticRun(
           + " repeated group list { required int32 element; } } required group scores (LIST) {"
           + " repeated group list { required float element; } } }";
 
+  /** Row groups of the job's embeddings table ({@code RunTables}): 4 MiB. */
+  public static final long JOB_EMBEDDING_ROW_GROUP = 4L << 20;
+
+  /** A run with small embedding row groups (64 KiB), so that row-group pruning shows in tests. */
+  public SyntheticRun(
+      String runId,
+      int n,
+      int dim,
+      long seed,
+      int storedZoom,
+      int rowsPerFile,
+      int pageRows,
+      boolean exact,
+      List<Metric> metrics) {
+    this(runId, n, dim, seed, storedZoom, rowsPerFile, pageRows, exact, metrics, 64 << 10);
+  }
+
   /** Neighbours kept per position. */
   public static final int K = 5;
 
@@ -63,12 +82,22 @@ public record SyntheticRun(
 
   /**
    * A noise run for benchmarks: n × d, cosine only, with the levels the job stores by default (the
-   * finest whose upper-triangle tiles fit {@link #JOB_CELL_BUDGET}), 2048 rows per embedding and
-   * neighbour file.
+   * finest whose upper-triangle tiles fit {@link #JOB_CELL_BUDGET}), laid out as the job lays it
+   * out: 2048 rows per embedding and neighbour file, 4 MiB row groups, 1 MiB pages.
    */
   public static SyntheticRun forBenchmark(String runId, int n, int d, long seed) {
     int stored = TileGeometry.of(n, n).storedZoomFor(JOB_CELL_BUDGET, true);
-    return new SyntheticRun(runId, n, d, seed, stored, 2048, 20_000, false, List.of(Metric.COSINE));
+    return new SyntheticRun(
+        runId,
+        n,
+        d,
+        seed,
+        stored,
+        2048,
+        20_000,
+        false,
+        List.of(Metric.COSINE),
+        JOB_EMBEDDING_ROW_GROUP);
   }
 
   /** The vector of a position: seeded Gaussian noise, the same on every call. */
@@ -90,16 +119,32 @@ public record SyntheticRun(
     return TileGeometry.of(n, n);
   }
 
+  /** The pooled cells of stored tiles, from wherever a writer takes them. */
+  @FunctionalInterface
+  public interface Cells {
+    /** {mean, max, min} of tile (z, i, j) of a metric, each row-major {@code rows × cols}. */
+    float[][] tile(Metric metric, int z, long i, long j, int rows, int cols);
+  }
+
   /**
    * Writes the run under {@code dataDir} (manifest last, then LATEST) and returns its directory.
    */
   public Path write(Path dataDir) throws IOException {
+    NaiveSimilarity naive = exact ? NaiveSimilarity.of(this) : null;
+    return write(dataDir, (m, z, i, j, rows, cols) -> tileCells(m, z, i, j, rows, cols, naive));
+  }
+
+  /**
+   * Writes the run under {@code dataDir} with stored tiles from {@code cells} (neighbours are noise
+   * unless the run is exact) and returns its directory.
+   */
+  public Path write(Path dataDir, Cells cells) throws IOException {
     Path dir = dataDir.resolve(RunLayout.runDir(runId));
     NaiveSimilarity naive = exact ? NaiveSimilarity.of(this) : null;
     writeEmbeddings(dir.resolve(RunLayout.EMBEDDINGS));
     for (Metric m : metrics) {
       for (int z = 0; z <= storedZoom; z++) {
-        writeTiles(dir.resolve(RunLayout.tilesDir(m, z)), m, z, naive);
+        writeTiles(dir.resolve(RunLayout.tilesDir(m, z)), m, z, cells);
       }
       writeNeighbors(dir.resolve(RunLayout.neighborsDir(m)), m, naive);
     }
@@ -112,7 +157,7 @@ public record SyntheticRun(
     Files.createDirectories(dir);
     for (int start = 0, part = 0; start < n; start += rowsPerFile, part++) {
       try (ParquetRowWriter w =
-          new ParquetRowWriter(part(dir, part), EMBEDDINGS, 64 << 10, pageRows)) {
+          new ParquetRowWriter(part(dir, part), EMBEDDINGS, embeddingRowGroupBytes, pageRows)) {
         for (int p = start; p < Math.min(n, start + rowsPerFile); p++) {
           float[] v = vector(p);
           double norm = 0;
@@ -125,8 +170,7 @@ public record SyntheticRun(
     }
   }
 
-  private void writeTiles(Path dir, Metric metric, int z, NaiveSimilarity naive)
-      throws IOException {
+  private void writeTiles(Path dir, Metric metric, int z, Cells cells) throws IOException {
     Files.createDirectories(dir);
     TileGeometry g = geometry();
     List<long[]> tiles = new ArrayList<>();
@@ -139,16 +183,18 @@ public record SyntheticRun(
     for (int f = 0; f * perFile < tiles.size(); f++) {
       try (ParquetRowWriter w = new ParquetRowWriter(part(dir, f), TILES, 1, 1 << 20)) {
         for (long[] t : tiles.subList(f * perFile, Math.min(tiles.size(), (f + 1) * perFile))) {
-          w.write(tileRow(g, metric, z, t[0], t[1], naive));
+          int rows = g.rowsInTile(z, t[0]);
+          int cols = g.colsInTile(z, t[1]);
+          float[][] agg = cells.tile(metric, z, t[0], t[1], rows, cols);
+          w.write((int) t[0], (int) t[1], rows, cols, agg[0], agg[1], agg[2]);
         }
       }
     }
   }
 
-  private Object[] tileRow(
-      TileGeometry g, Metric metric, int z, long i, long j, NaiveSimilarity naive) {
-    int rows = g.rowsInTile(z, i);
-    int cols = g.colsInTile(z, j);
+  private float[][] tileCells(
+      Metric metric, int z, long i, long j, int rows, int cols, NaiveSimilarity naive) {
+    TileGeometry g = geometry();
     float[][] agg = new float[3][rows * cols];
     SplittableRandom noise = new SplittableRandom(seed + 31L * z + 7L * i + j);
     long s = g.span(z);
@@ -165,7 +211,7 @@ public record SyntheticRun(
         agg[2][r * cols + c] = (float) pool.min();
       }
     }
-    return new Object[] {(int) i, (int) j, rows, cols, agg[0], agg[1], agg[2]};
+    return agg;
   }
 
   private void writeNeighbors(Path dir, Metric metric, NaiveSimilarity naive) throws IOException {

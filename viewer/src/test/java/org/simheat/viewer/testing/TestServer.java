@@ -46,7 +46,13 @@ public final class TestServer implements AutoCloseable {
 
   /** A server on loopback, port 0, serving the real page over {@code service}. */
   public static TestServer over(ViewerService service) throws IOException {
-    return new TestServer(service, null, ServerOptions.defaults().withPort(0));
+    return over(service, o -> o);
+  }
+
+  /** A server over {@code service} with the defaults of {@link #over(ViewerService)} changed. */
+  public static TestServer over(ViewerService service, UnaryOperator<ServerOptions> options)
+      throws IOException {
+    return new TestServer(service, null, options.apply(ServerOptions.defaults().withPort(0)));
   }
 
   /**
@@ -81,6 +87,22 @@ public final class TestServer implements AutoCloseable {
       b.header(headers[k], headers[k + 1]);
     }
     return send(b.build());
+  }
+
+  /** GETs a target with header name/value pairs; the body as bytes, as they came. */
+  public HttpResponse<byte[]> getBytes(String target, String... headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(target)).GET();
+    for (int k = 0; k < headers.length; k += 2) {
+      b.header(headers[k], headers[k + 1]);
+    }
+    try {
+      return client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Sends a request; the body as a string. */
