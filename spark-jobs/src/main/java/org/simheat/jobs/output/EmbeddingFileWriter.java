@@ -45,8 +45,11 @@ final class EmbeddingFileWriter implements Closeable {
   /** Target bytes of one vector page; every column's pages break at the same rows. */
   static final int PAGE_BYTES = 256 << 10;
 
-  /** Target bytes of one row group's vectors. */
-  static final int ROW_GROUP_BYTES = 4 << 20;
+  /**
+   * Target bytes of one row group's vectors: the viewer decodes whole row groups for live tiles,
+   * so they are kept small (about 340 rows at d = 768).
+   */
+  static final int ROW_GROUP_BYTES = 1 << 20;
 
   static final MessageType SCHEMA =
       Types.buildMessage()
