@@ -303,10 +303,16 @@ class PageIT {
   void hoveringACellShowsItsTokensInTheTooltip() throws IOException {
     page.open("#x=0,10&y=0,10");
     double[] at = page.pointAt(2.5, 9.5);
-    browser.hover(at[0] - 3, at[1] - 3);
-    browser.hover(at[0], at[1]);
-    page.await(
-        "(document.getElementById('vg-tooltip-element') || {}).classList?.contains('visible')");
+    String visible =
+        "Boolean((document.getElementById('vg-tooltip-element') || {}).classList?.contains('visible'))";
+    // A pointer that moves in as the page settles may land before the cells' canvas listens:
+    // move again, as a hand would, until the tooltip shows.
+    for (int attempt = 0; attempt < 20 && !browser.evaluate(visible).asBoolean(); attempt++) {
+      browser.hover(at[0] - 3, at[1] - 3 + attempt % 3);
+      browser.hover(at[0], at[1] + attempt % 3 * 0.25);
+      browser.evaluate("new Promise(r => setTimeout(r, 100))");
+    }
+    page.await(visible);
 
     assertThat(browser.evaluate("document.getElementById('vg-tooltip-element').innerText").asText())
         .contains("naïve東京", "tok2");
