@@ -111,7 +111,15 @@ public final class ComputeJob {
     Metric[] metrics = spec.metrics().toArray(Metric[]::new);
     PassConfig cfg =
         PassConfig.of(
-            geometry, matrix.dim(), true, metrics, storedZoom, spec.neighbors(), spec.blockSize());
+            geometry,
+            matrix.dim(),
+            true,
+            metrics,
+            storedZoom,
+            spec.neighbors(),
+            spec.blockSize() > 0
+                ? spec.blockSize()
+                : PassConfig.blockRowsFor(matrix.dim(), memoryPerCore()));
     Broadcast<MatrixSource> source = jsc.broadcast(matrix);
     boolean meansOnly = meanFastPath(spec);
     LOG.info(
@@ -184,6 +192,19 @@ public final class ComputeJob {
       lap("pyramid");
       return pyramid.ranges();
     }
+  }
+
+  /**
+   * An executor's memory over its cores: in local mode this JVM's heap over the task slots,
+   * otherwise {@code spark.executor.memory} over {@code spark.executor.cores}.
+   */
+  private long memoryPerCore() {
+    var sc = spark.sparkContext();
+    if (sc.isLocal()) {
+      return Runtime.getRuntime().maxMemory() / Math.max(1, jsc.defaultParallelism());
+    }
+    long memory = sc.getConf().getSizeAsBytes("spark.executor.memory", "1g");
+    return memory / Math.max(1, sc.getConf().getInt("spark.executor.cores", 1));
   }
 
   private int storedZoom(TileGeometry g) {

@@ -46,8 +46,8 @@ final class EmbeddingFileWriter implements Closeable {
   static final int PAGE_BYTES = 256 << 10;
 
   /**
-   * Target bytes of one row group's vectors: the viewer decodes whole row groups for live tiles,
-   * so they are kept small (about 340 rows at d = 768).
+   * Target bytes of one row group's vectors: the viewer decodes whole row groups for live tiles, so
+   * they are kept small (about 340 rows at d = 768).
    */
   static final int ROW_GROUP_BYTES = 1 << 20;
 
