@@ -80,6 +80,14 @@ public final class SimilarityBench implements Callable<Integer> {
               + " (0 to skip; default: ${DEFAULT-VALUE}).")
   int mllibN;
 
+  @Option(
+      names = "--runs",
+      defaultValue = "2",
+      description =
+          "Runs of the job in the same JVM; the first pays class loading and compilation"
+              + " (default: ${DEFAULT-VALUE}).")
+  int runs;
+
   @Option(names = "--verbose", description = "Show stack traces of failures.")
   boolean verbose;
 
@@ -121,9 +129,23 @@ public final class SimilarityBench implements Callable<Integer> {
         if (mllibN > 0) {
           mllib(out, session, dir, Math.min(mllibN, n));
         }
-        long t0 = System.nanoTime();
-        ComputeJob.Result r = new ComputeJob(session.spark(), spec(npy, dir.resolve("out"))).run();
-        report(out, r.manifest(), (System.nanoTime() - t0) / 1e9, all);
+        double best = Double.POSITIVE_INFINITY;
+        for (int run = 1; run <= runs; run++) {
+          out.printf(Locale.ROOT, "run %d of %d:%n", run, runs);
+          long t0 = System.nanoTime();
+          ComputeJob.Result r =
+              new ComputeJob(session.spark(), spec(npy, dir.resolve("out-" + run))).run();
+          best = Math.min(best, report(out, r.manifest(), (System.nanoTime() - t0) / 1e9, all));
+        }
+        double gram = 2.0 * n * n * d / (all * 1e9);
+        out.printf(
+            Locale.ROOT,
+            "similarity: %.1f s (%.2f× E·Eᵀ at the best sgemm on %s, %.1f s; best of %d runs)%n",
+            best,
+            best / gram,
+            master,
+            gram,
+            runs);
       }
     } finally {
       delete(dir);
@@ -176,7 +198,8 @@ public final class SimilarityBench implements Callable<Integer> {
         true);
   }
 
-  private void report(PrintWriter out, Manifest m, double wall, double sgemmAll) {
+  /** Prints one run's figures and returns its similarity stage in seconds. */
+  private double report(PrintWriter out, Manifest m, double wall, double sgemmAll) {
     double gramSeconds = 2.0 * n * n * d / (sgemmAll * 1e9);
     double simSeconds = m.timings().get("similarity") / 1e3;
     double stage = (m.timings().get("similarity") + m.timings().get("pyramid")) / 1e3;
@@ -200,11 +223,12 @@ public final class SimilarityBench implements Callable<Integer> {
         Locale.ROOT, "pass rate / sgemm rate = %.2f%n", passFlops / simSeconds / 1e9 / sgemmAll);
     out.printf(
         Locale.ROOT,
-        "similarity: %.1f s (%.2f× E·Eᵀ at the best sgemm on %s, %.1f s)%n",
+        "similarity stage: %.1f s (%.2f× E·Eᵀ at the best sgemm on %s, %.1f s)%n",
         stage,
         stage / gramSeconds,
         master,
         gramSeconds);
+    return stage;
   }
 
   static int parallelism(String master) {
