@@ -26,7 +26,9 @@ export function colourScale(state, values, range) {
   if (state.domain === 'global' && range) {
     const off = state.mask && range.minOffDiagonal != null;
     [lo, hi] = off ? [range.minOffDiagonal, range.maxOffDiagonal] : [range.min, range.max];
-    note = `Colours span the run's whole range${off ? ' off the diagonal' : ''}.`;
+    note = range.over === 'mean-cells'
+      ? "Colours span the run's stored means (a mean-only run computes no single pair)."
+      : `Colours span the run's whole range${off ? ' off the diagonal' : ''}.`;
   } else if (state.domain === 'manual' && state.dmin !== null && state.dmax !== null && state.dmin < state.dmax) {
     [lo, hi] = [state.dmin, state.dmax];
     note = 'Colours span the values you set; others are clamped.';

@@ -219,6 +219,10 @@ public final class ViewSpecBuilder {
     if (r.maxOffDiagonal() != null) {
       g.put("maxOffDiagonal", r.maxOffDiagonal());
     }
+    if (r.over() != null) {
+      // A mean-only run computes no single pair: its range spans the stored means.
+      g.put("over", r.over());
+    }
     return g;
   }
 

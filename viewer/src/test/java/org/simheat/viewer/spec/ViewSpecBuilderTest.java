@@ -180,4 +180,25 @@ class ViewSpecBuilderTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("The view's cells hold no max values");
   }
+
+  @Test
+  void aMeanOnlyRunsRangeSaysItSpansTheStoredMeans() throws IOException {
+    ObjectNode json =
+        (ObjectNode)
+            new ObjectMapper()
+                .readTree(
+                    Files.readString(
+                        Fixture.dataDir().resolve("runs/" + Fixture.RUN_ID + "/manifest.json")));
+    ObjectNode dot = (ObjectNode) json.get("ranges").get("dot");
+    dot.remove("minOffDiagonal");
+    dot.remove("maxOffDiagonal");
+    dot.put("over", "mean-cells");
+    Manifest m = Manifest.fromJson(json.toString());
+    JsonNode spec = ViewSpecBuilder.build(m, "dot", "mean", cells(new double[] {-3, 1, 2, 0.5}));
+    assertThat(spec.at("/usermeta/globalRange/over").asText()).isEqualTo("mean-cells");
+    assertThat(spec.at("/usermeta/globalRange/minOffDiagonal").isMissingNode()).isTrue();
+    JsonNode full =
+        ViewSpecBuilder.build(manifest(), "dot", "mean", cells(new double[] {1, 2, 3, 4}));
+    assertThat(full.at("/usermeta/globalRange/over").isMissingNode()).isTrue();
+  }
 }
