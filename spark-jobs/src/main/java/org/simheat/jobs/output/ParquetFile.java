@@ -18,7 +18,6 @@ import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
-import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 
 /**
@@ -139,16 +138,6 @@ public final class ParquetFile implements Closeable {
   /** Writes a required int32 column's value. */
   public void int32(int column, int v) {
     writers[column].write(v, 0, 0);
-  }
-
-  /** Writes a required float column's value. */
-  public void float32(int column, float v) {
-    writers[column].write(v, 0, 0);
-  }
-
-  /** Writes a required string column's value. */
-  public void string(int column, String v) {
-    writers[column].write(Binary.fromString(v), 0, 0);
   }
 
   /** Writes a required {@code list<float>} column's value: {@code v[off, off + len)}. */

@@ -108,16 +108,7 @@ public final class RunTables {
           new Path(
               TileFiles.levelDir(new Path(staging), metrics.get(m), level),
               TileFiles.partName(partition));
-      TileFiles.TileWriter w = new TileFiles.TileWriter(conf, file, g, level, aggregations);
-      try {
-        for (CellBlock tile : mine) {
-          w.write(tile);
-        }
-      } catch (IOException | RuntimeException e) {
-        w.abandon();
-        throw e;
-      }
-      w.close();
+      TileFiles.writeTiles(conf, file, g, level, aggregations, mine);
     }
   }
 

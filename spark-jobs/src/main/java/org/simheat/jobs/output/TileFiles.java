@@ -133,6 +133,30 @@ public final class TileFiles {
     }
   }
 
+  /**
+   * Writes whole tiles, in the order given, as one file; after a failure nothing appears under its
+   * name.
+   */
+  public static void writeTiles(
+      Configuration conf,
+      Path file,
+      TileGeometry g,
+      int level,
+      List<Aggregation> aggregations,
+      Iterable<CellBlock> tiles)
+      throws IOException {
+    TileWriter w = new TileWriter(conf, file, g, level, aggregations);
+    try {
+      for (CellBlock tile : tiles) {
+        w.write(tile);
+      }
+    } catch (IOException | RuntimeException e) {
+      w.abandon();
+      throw e;
+    }
+    w.close();
+  }
+
   /** Writes the neighbour lists of consecutive rows of one metric, in position order. */
   public static void writeNeighbors(Configuration conf, Path file, Metric metric, TopK top)
       throws IOException {

@@ -55,18 +55,13 @@ public final class TilePyramid {
               .thenComparingLong(e -> e.getKey().b()));
       for (int m = 0; m < metrics.length; m++) {
         Path file = new Path(TileFiles.levelDir(staging, metrics[m], z), TileFiles.partName(0));
-        TileFiles.TileWriter w = new TileFiles.TileWriter(conf, file, g, z, aggregations);
-        try {
-          for (Map.Entry<PartKey, CellBlock> e : sorted) {
-            if (e.getKey().metric() == m) {
-              w.write(e.getValue());
-            }
-          }
-        } catch (IOException | RuntimeException ex) {
-          w.abandon();
-          throw ex;
-        }
-        w.close();
+        final int metric = m;
+        List<CellBlock> tiles =
+            sorted.stream()
+                .filter(e -> e.getKey().metric() == metric)
+                .map(Map.Entry::getValue)
+                .toList();
+        TileFiles.writeTiles(conf, file, g, z, aggregations, tiles);
       }
       if (z == 0) {
         break;

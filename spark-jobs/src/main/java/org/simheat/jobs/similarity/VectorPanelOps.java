@@ -91,12 +91,7 @@ public final class VectorPanelOps implements PanelOps {
         return x + hit.firstTrue();
       }
     }
-    for (; x < to; x++) {
-      if (sign * v[x] >= thr) {
-        return x;
-      }
-    }
-    return -1;
+    return SCALAR.firstAtLeast(v, x, to, sign, thr);
   }
 
   @Override
@@ -112,12 +107,7 @@ public final class VectorPanelOps implements PanelOps {
         return j + hit.firstTrue();
       }
     }
-    for (; j < q; j++) {
-      if (sign * v[base + j] >= thr[j]) {
-        return j;
-      }
-    }
-    return -1;
+    return SCALAR.firstAtLeastEach(v, base, j, q, sign, thr);
   }
 
   @Override
@@ -137,12 +127,9 @@ public final class VectorPanelOps implements PanelOps {
       lo = vlo.reduceLanes(VectorOperators.MIN);
       hi = vhi.reduceLanes(VectorOperators.MAX);
     }
-    for (; x < to; x++) {
-      lo = Math.min(lo, v[x]);
-      hi = Math.max(hi, v[x]);
-    }
     lohi[0] = lo;
     lohi[1] = hi;
+    SCALAR.extremes(v, x, to, lohi);
   }
 
   @Override
