@@ -21,6 +21,26 @@ public final class Columns {
   public static final String NORM = "norm";
   public static final String VECTOR = "vector";
 
+  // clusters, col_clusters: one row per node of the cluster tree. Leaves are clusters 0..K-1 in
+  // display order (the embeddings' cluster column); internal nodes are K.. in depth-first order.
+  // Every node covers the contiguous positions [start, end).
+  public static final String PARENT = "parent";
+  public static final String LEAF = "leaf";
+  public static final String DEPTH = "depth";
+  public static final String START = "start";
+  public static final String END = "end";
+  public static final String SIZE = "size";
+  public static final String LABEL = "label";
+  public static final String LABEL_TOKENS = "label_tokens";
+  public static final String MEAN_SIMILARITY = "mean_similarity";
+  public static final String RADIUS = "radius";
+
+  // cluster_tiles/metric=<m>: one row per (row cluster, column cluster) pair of leaves
+  public static final String CLUSTER_ROW = "cluster_row";
+  public static final String CLUSTER_COL = "cluster_col";
+  public static final String PAIRS = "pairs";
+  // mean, max, min: Aggregation.id()
+
   // Hive-style partition keys in directory names.
   public static final String METRIC = "metric";
   public static final String LEVEL = "level";

@@ -82,12 +82,36 @@ public record Manifest(
       String uri, String format, String tensor, String vocab, String fingerprint) {}
 
   /**
-   * The display order.
+   * The display order of positions. Under {@code cluster} order positions run leaf by leaf through
+   * the cluster tree (siblings adjacent), and inside a leaf by similarity to its centroid,
+   * descending; the {@code clusters} table holds each cluster's contiguous range, and the {@code
+   * embeddings} table maps each position to its row in the input ({@code id}).
    *
-   * @param kind {@code input} or {@code cluster}
-   * @param clusters number of clusters, 0 for input order
+   * @param kind {@link #INPUT} or {@link #CLUSTER}
+   * @param clusters leaf clusters on the row axis, 0 for input order
+   * @param colsClusters leaf clusters on the column axis of a cross run (0 when symmetric or in
+   *     input order)
+   * @param algorithm {@code bisecting-kmeans} or {@code kmeans}, null for input order
+   * @param seed the clustering's seed, null for input order
    */
-  public record Order(String kind, int clusters) {}
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Order(String kind, int clusters, int colsClusters, String algorithm, Long seed) {
+    /** Input order: position = row of the input. */
+    public static final String INPUT = "input";
+
+    /** Cluster order. */
+    public static final String CLUSTER = "cluster";
+
+    /** An order with no clustering details (input order, or a cluster order of a symmetric run). */
+    public Order(String kind, int clusters) {
+      this(kind, clusters, 0, null, null);
+    }
+
+    /** Whether positions are in cluster order (and the run has {@code clusters} tables). */
+    public boolean clustered() {
+      return CLUSTER.equals(kind);
+    }
+  }
 
   /**
    * Neighbour lists.

@@ -11,6 +11,10 @@ import java.util.regex.Pattern;
  * OUT/runs/&lt;run&gt;/embeddings/
  * OUT/runs/&lt;run&gt;/tiles/metric=&lt;m&gt;/level=&lt;z&gt;/
  * OUT/runs/&lt;run&gt;/neighbors/metric=&lt;m&gt;/
+ * OUT/runs/&lt;run&gt;/col_embeddings/                 the column axis of a cross run
+ * OUT/runs/&lt;run&gt;/clusters/                       cluster order: the row axis's cluster tree
+ * OUT/runs/&lt;run&gt;/col_clusters/                   the column axis's, in a clustered cross run
+ * OUT/runs/&lt;run&gt;/cluster_tiles/metric=&lt;m&gt;/     cluster order: the K × K pooled matrix
  * OUT/_staging/&lt;run&gt;/                        work in progress, never read by the viewer
  * </pre>
  */
@@ -22,7 +26,9 @@ public final class RunLayout {
   public static final String EMBEDDINGS = "embeddings";
   public static final String TILES = "tiles";
   public static final String NEIGHBORS = "neighbors";
+  public static final String COL_EMBEDDINGS = "col_embeddings";
   public static final String CLUSTERS = "clusters";
+  public static final String COL_CLUSTERS = "col_clusters";
   public static final String CLUSTER_TILES = "cluster_tiles";
   public static final String SALIENCY = "saliency";
 
@@ -49,6 +55,11 @@ public final class RunLayout {
   /** {@code neighbors/metric=m} inside a run. */
   public static String neighborsDir(Metric metric) {
     return NEIGHBORS + "/metric=" + metric.id();
+  }
+
+  /** {@code cluster_tiles/metric=m} inside a run. */
+  public static String clusterTilesDir(Metric metric) {
+    return CLUSTER_TILES + "/metric=" + metric.id();
   }
 
   /** Whether a string is a well-formed run id (and so safe to use as a path segment). */

@@ -104,4 +104,25 @@ class ManifestTest {
         .hasMessage("Unknown metric 'manhattan': choose from cosine, dot, l2");
     assertThat(Aggregation.parse("MAX")).isEqualTo(Aggregation.MAX);
   }
+
+  @Test
+  void aClusterOrderRoundTripsAndAnOldInputOrderStillReads() {
+    Manifest.Order order = new Manifest.Order("cluster", 175, 0, "bisecting-kmeans", 42L);
+    Manifest m = sample();
+    String json = m.toJson().replace("\"kind\" : \"input\"", "\"kind\" : \"cluster\"");
+    assertThat(Manifest.fromJson(json).order().clustered()).isTrue();
+    assertThat(sample().order().clustered()).isFalse();
+    assertThat(sample().toJson()).doesNotContain("algorithm").doesNotContain("seed");
+    String old =
+        "{\"formatVersion\":1,\"runId\":\"r\",\"order\":{\"kind\":\"input\",\"clusters\":0}}";
+    assertThat(Manifest.fromJson(old).order()).isEqualTo(new Manifest.Order("input", 0));
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    try {
+      String text = mapper.writeValueAsString(order);
+      assertThat(mapper.readValue(text, Manifest.Order.class)).isEqualTo(order);
+      assertThat(text).contains("\"seed\":42");
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new AssertionError(e);
+    }
+  }
 }
