@@ -83,6 +83,32 @@ public final class ComputeCommand implements Callable<Integer> {
   String vectorColumn;
 
   @Option(
+      names = "--cols-input",
+      paramLabel = "FILE",
+      description =
+          "A second matrix with the same d for the columns: a rectangular cross-similarity run"
+              + " (rows from --input, columns from this).")
+  String colsInput;
+
+  @Option(
+      names = "--cols-vocab",
+      paramLabel = "FILE",
+      description = "Vocabulary of --cols-input (same kinds and defaults as --vocab).")
+  String colsVocab;
+
+  @Option(
+      names = "--cols-tensor",
+      paramLabel = "NAME",
+      description = "Tensor inside --cols-input, as --tensor.")
+  String colsTensor;
+
+  @Option(
+      names = "--cols-format",
+      paramLabel = "FMT",
+      description = "Reader of --cols-input, as --format. Default: from the file name.")
+  String colsFormat;
+
+  @Option(
       names = "--out",
       required = true,
       paramLabel = "DIR",
@@ -169,6 +195,10 @@ public final class ComputeCommand implements Callable<Integer> {
     if (source.input != null) {
       return List.of(new InputSpec(source.input, format, tensor, vocab, tokenColumn, vectorColumn));
     }
+    if (colsInput != null) {
+      throw new IllegalArgumentException(
+          "--cols-input goes with --input; --path computes symmetric runs only");
+    }
     if (vocab != null) {
       throw new IllegalArgumentException(
           "--vocab goes with --input; --path pairs each NAME.pt with NAME.txt");
@@ -191,7 +221,20 @@ public final class ComputeCommand implements Callable<Integer> {
         storedZoom,
         cellBudget,
         blockSize,
-        run.force);
+        run.force,
+        colsInput());
+  }
+
+  /** The column matrix of a cross run, or null. */
+  private InputSpec colsInput() {
+    if (colsInput == null) {
+      if (colsVocab != null || colsTensor != null || colsFormat != null) {
+        throw new IllegalArgumentException(
+            "--cols-vocab, --cols-tensor and --cols-format need --cols-input");
+      }
+      return null;
+    }
+    return new InputSpec(colsInput, colsFormat, colsTensor, colsVocab, tokenColumn, vectorColumn);
   }
 
   /** The line printed for a run. */
@@ -202,9 +245,9 @@ public final class ComputeCommand implements Callable<Integer> {
     }
     return String.format(
         Locale.ROOT,
-        "run %s: N=%d, d=%d, metrics %s, levels 0..%d stored of 0..%d, %.1f s%n  %s",
+        "run %s: N=%s, d=%d, metrics %s, levels 0..%d stored of 0..%d, %.1f s%n  %s",
         m.runId(),
-        m.n(),
+        m.symmetric() ? Long.toString(m.n()) : m.n() + " × " + m.nCols(),
         m.dim(),
         String.join(",", m.metrics()),
         m.storedZoom(),

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,6 +26,7 @@ import org.simheat.format.TileGeometry;
 import org.simheat.jobs.input.CellSums;
 import org.simheat.jobs.input.EmbeddingInputs;
 import org.simheat.jobs.input.HadoopConf;
+import org.simheat.jobs.input.InputSpec;
 import org.simheat.jobs.input.MatrixScan;
 import org.simheat.jobs.input.MatrixSource;
 import org.simheat.jobs.output.EmbeddingWriter;
@@ -91,36 +93,44 @@ public final class ComputeJob {
   public record Result(Manifest manifest, Path runDir, boolean upToDate) {}
 
   /**
+   * One axis of the matrix: the rows, or a cross run's columns.
+   *
+   * @param input the opened input
+   * @param source its matrix, broadcast
+   * @param scan its norms, zero rows and (on the mean fast path) cell sums
+   * @param norms the norms, broadcast
+   */
+  private record Axis(
+      EmbeddingInputs.Opened input,
+      Broadcast<MatrixSource> source,
+      MatrixScan.Result scan,
+      Broadcast<double[]> norms) {}
+
+  /**
    * Runs the job.
    *
    * @throws IllegalArgumentException for bad input or output, with one line naming the file
    */
   public Result run() {
     Path out = new Path(spec.out());
-    EmbeddingInputs.Opened input = EmbeddingInputs.open(spark, spec.input());
-    String fingerprint = Fingerprint.of(input.files(), spec.effectiveConfiguration(), conf);
+    EmbeddingInputs.Opened rowsIn = EmbeddingInputs.open(spark, spec.input());
+    EmbeddingInputs.Opened colsIn =
+        spec.cross() ? EmbeddingInputs.open(spark, spec.colsInput()) : null;
+    if (colsIn != null) {
+      checkSameDimension(rowsIn, colsIn);
+    }
+    String fingerprint = Fingerprint.of(files(rowsIn, colsIn), spec.effectiveConfiguration(), conf);
     Optional<Manifest> existing =
         spec.force() ? Optional.empty() : RunCatalog.findByFingerprint(out, fingerprint, conf);
     if (existing.isPresent()) {
       return new Result(
           existing.get(), new Path(out, RunLayout.runDir(existing.get().runId())), true);
     }
-    MatrixSource matrix = input.matrix();
-    TileGeometry geometry = TileGeometry.of(matrix.rows(), matrix.rows());
-    int storedZoom = storedZoom(geometry);
-    Metric[] metrics = spec.metrics().toArray(Metric[]::new);
-    PassConfig cfg =
-        PassConfig.of(
-            geometry,
-            matrix.dim(),
-            true,
-            metrics,
-            storedZoom,
-            spec.neighbors(),
-            spec.blockSize() > 0
-                ? spec.blockSize()
-                : PassConfig.blockRowsFor(matrix.dim(), memoryPerCore()));
-    Broadcast<MatrixSource> source = jsc.broadcast(matrix);
+    boolean symmetric = colsIn == null;
+    long nCols = symmetric ? rowsIn.matrix().rows() : colsIn.matrix().rows();
+    TileGeometry geometry = TileGeometry.of(rowsIn.matrix().rows(), nCols);
+    int storedZoom = storedZoom(geometry, symmetric);
+    PassConfig cfg = passConfig(geometry, rowsIn.matrix().dim(), symmetric, storedZoom);
     boolean meansOnly = meanFastPath(spec);
     LOG.info(
         meansOnly
@@ -129,22 +139,21 @@ public final class ComputeJob {
         spec.metrics(),
         spec.aggregations(),
         spec.neighbors());
-    MatrixScan.Result scan =
-        MatrixScan.scan(
-            jsc,
-            source,
-            cfg.blockSize(),
-            input.tokens(),
-            meansOnly ? MeanPyramid.sumsFor(spec.metrics(), geometry, storedZoom) : null);
+    CellSums.Spec sums =
+        meansOnly ? MeanPyramid.sumsFor(spec.metrics(), geometry, storedZoom) : null;
+    Axis rows = scan(rowsIn, cfg, sums);
+    Axis cols = symmetric ? rows : scan(colsIn, cfg, sums);
     lap("read");
     RunCommitter committer = RunCommitter.begin(out, newRunId(fingerprint), conf);
     try {
-      Broadcast<double[]> norms = jsc.broadcast(scan.norms());
       Map<String, Manifest.Range> ranges =
           meansOnly
-              ? computeMeans(scan.sums(), geometry, storedZoom, committer.staging())
-              : compute(cfg, source, norms, geometry, committer.staging());
-      writeEmbeddings(source, norms, input, cfg, committer.staging());
+              ? computeMeans(rows, cols, geometry, storedZoom, committer.staging())
+              : compute(cfg, rows, cols, geometry, committer.staging());
+      writeEmbeddings(rows, cfg, committer.staging(), RunLayout.EMBEDDINGS);
+      if (!symmetric) {
+        writeEmbeddings(cols, cfg, committer.staging(), RunLayout.COL_EMBEDDINGS);
+      }
       lap("embeddings");
       RunTables.verify(
           spark,
@@ -152,17 +161,65 @@ public final class ComputeJob {
           geometry,
           storedZoom,
           spec.metrics(),
-          true,
-          spec.neighbors() > 0);
+          symmetric,
+          spec.neighbors() > 0,
+          !symmetric);
       lap("write");
       Manifest manifest =
-          manifest(committer.runId(), input, fingerprint, geometry, storedZoom, ranges, scan);
+          manifest(committer.runId(), rows, cols, fingerprint, geometry, storedZoom, ranges);
       Path runDir = committer.commit(manifest);
       return new Result(manifest, runDir, false);
     } catch (RuntimeException | Error e) {
       committer.abort(e);
       throw e;
     }
+  }
+
+  /**
+   * Checks that a cross run's two matrices have the same d.
+   *
+   * @throws IllegalArgumentException naming both files and both dimensions
+   */
+  static void checkSameDimension(EmbeddingInputs.Opened rows, EmbeddingInputs.Opened cols) {
+    if (rows.matrix().dim() != cols.matrix().dim()) {
+      throw new IllegalArgumentException(
+          "Cannot compute a cross run: the rows have d = "
+              + rows.matrix().dim()
+              + " ("
+              + rows.matrix().describe()
+              + ") but the columns have d = "
+              + cols.matrix().dim()
+              + " ("
+              + cols.matrix().describe()
+              + ")");
+    }
+  }
+
+  /** Every file the run depends on: the rows' files, then the columns'. */
+  private static List<String> files(EmbeddingInputs.Opened rows, EmbeddingInputs.Opened cols) {
+    List<String> files = new ArrayList<>(rows.files());
+    if (cols != null) {
+      files.addAll(cols.files());
+    }
+    return files;
+  }
+
+  private PassConfig passConfig(TileGeometry g, int dim, boolean symmetric, int storedZoom) {
+    return PassConfig.of(
+        g,
+        dim,
+        symmetric,
+        spec.metrics().toArray(Metric[]::new),
+        storedZoom,
+        spec.neighbors(),
+        spec.blockSize() > 0 ? spec.blockSize() : PassConfig.blockRowsFor(dim, memoryPerCore()));
+  }
+
+  /** Broadcasts an axis's matrix and scans it (finite values, norms, cell sums when asked). */
+  private Axis scan(EmbeddingInputs.Opened input, PassConfig cfg, CellSums.Spec sums) {
+    Broadcast<MatrixSource> source = jsc.broadcast(input.matrix());
+    MatrixScan.Result scan = MatrixScan.scan(jsc, source, cfg.blockSize(), input.tokens(), sums);
+    return new Axis(input, source, scan, jsc.broadcast(scan.norms()));
   }
 
   /**
@@ -176,10 +233,12 @@ public final class ComputeJob {
         && spec.metrics().stream().allMatch(MeanPyramid::isBilinear);
   }
 
-  /** The mean fast path: every stored level's means from the scan's cell sums. */
+  /** The mean fast path: every stored level's means from the scans' cell sums. */
   private Map<String, Manifest.Range> computeMeans(
-      CellSums sums, TileGeometry g, int storedZoom, Path staging) {
-    try (MeanPyramid pyramid = MeanPyramid.build(jsc, g, storedZoom, spec.metrics(), sums)) {
+      Axis rows, Axis cols, TileGeometry g, int storedZoom, Path staging) {
+    CellSums colSums = cols == rows ? null : cols.scan().sums();
+    try (MeanPyramid pyramid =
+        MeanPyramid.build(jsc, g, storedZoom, spec.metrics(), rows.scan().sums(), colSums)) {
       RunTables.writeTiles(
           spark, pyramid.levels(), storedZoom, g, spec.metrics(), spec.aggregations(), staging);
       LOG.info(
@@ -207,18 +266,14 @@ public final class ComputeJob {
     return memory / Math.max(1, sc.getConf().getInt("spark.executor.cores", 1));
   }
 
-  private int storedZoom(TileGeometry g) {
+  private int storedZoom(TileGeometry g, boolean symmetric) {
     return spec.storedZoom() != null
         ? Math.min(spec.storedZoom(), g.maxZoom())
-        : g.storedZoomFor(spec.cellBudget(), true);
+        : g.storedZoomFor(spec.cellBudget(), symmetric);
   }
 
   private Map<String, Manifest.Range> compute(
-      PassConfig cfg,
-      Broadcast<MatrixSource> source,
-      Broadcast<double[]> norms,
-      TileGeometry g,
-      Path staging) {
+      PassConfig cfg, Axis rows, Axis cols, TileGeometry g, Path staging) {
     List<TilePass.Task> tasks = TilePass.plan(cfg, g, Math.max(4 * jsc.defaultParallelism(), 1));
     long pairs = tasks.stream().mapToLong(t -> TilePass.pairs(cfg, t)).sum();
     double flops = tasks.stream().mapToDouble(t -> TilePass.flops(cfg, t)).sum();
@@ -229,7 +284,7 @@ public final class ComputeJob {
         cfg.nRows(),
         cfg.nCols(),
         cfg.dim(),
-        g.storedTiles(cfg.storedZoom(), true),
+        g.storedTiles(cfg.storedZoom(), cfg.symmetric()),
         cfg.storedZoom(),
         tasks.size(),
         pairs,
@@ -255,7 +310,7 @@ public final class ComputeJob {
               cfg,
               g,
               tasks,
-              new TilePass.Inputs(source, source, norms, norms, scope),
+              new TilePass.Inputs(rows.source(), cols.source(), rows.norms(), cols.norms(), scope),
               new TilePass.Sink(staging.toString(), new HadoopConf(conf), spec.aggregations()),
               done);
       secs = progress.elapsedSeconds();
@@ -278,7 +333,7 @@ public final class ComputeJob {
             cfg.storedZoom() - 1,
             g,
             cfg.metrics(),
-            true,
+            cfg.symmetric(),
             conf,
             staging,
             spec.aggregations());
@@ -297,15 +352,12 @@ public final class ComputeJob {
     return ranges;
   }
 
-  private void writeEmbeddings(
-      Broadcast<MatrixSource> source,
-      Broadcast<double[]> norms,
-      EmbeddingInputs.Opened input,
-      PassConfig cfg,
-      Path staging) {
-    Broadcast<String[]> tokens =
-        jsc.broadcast(input.tokens() == null ? null : input.tokens().toArray(String[]::new));
-    EmbeddingWriter.write(jsc, source, tokens, norms, cfg.blockSize(), staging);
+  private void writeEmbeddings(Axis axis, PassConfig cfg, Path staging, String table) {
+    List<String> tokens = axis.input().tokens();
+    Broadcast<String[]> broadcast =
+        jsc.broadcast(tokens == null ? null : tokens.toArray(String[]::new));
+    EmbeddingWriter.write(
+        jsc, axis.source(), broadcast, axis.norms(), cfg.blockSize(), staging, table);
   }
 
   private static String newRunId(String fingerprint) {
@@ -314,43 +366,43 @@ public final class ComputeJob {
 
   private Manifest manifest(
       String runId,
-      EmbeddingInputs.Opened input,
+      Axis rows,
+      Axis cols,
       String fingerprint,
       TileGeometry g,
       int storedZoom,
-      Map<String, Manifest.Range> ranges,
-      MatrixScan.Result scan) {
+      Map<String, Manifest.Range> ranges) {
     long total = timings.values().stream().mapToLong(Long::longValue).sum();
     timings.put("total", total);
+    boolean symmetric = rows == cols;
     return new Manifest(
         Manifest.FORMAT_VERSION,
         runId,
         Instant.now().toString(),
-        new Manifest.Source(
-            input.matrix().describe().equals(spec.input().uri())
-                ? spec.input().uri()
-                : spec.input().uri(),
-            input.format(),
-            spec.input().tensor(),
-            input.vocab(),
-            fingerprint),
-        null,
+        source(spec.input(), rows.input(), fingerprint),
+        symmetric ? null : source(spec.colsInput(), cols.input(), fingerprint),
         g.rows(),
         g.cols(),
-        input.matrix().dim(),
-        true,
+        rows.input().matrix().dim(),
+        symmetric,
         spec.metrics().stream().map(Metric::id).toList(),
         spec.aggregations().stream().map(Aggregation::id).toList(),
         g.tileSize(),
         g.maxZoom(),
         storedZoom,
-        new Manifest.Order("input", 0),
+        new Manifest.Order(Manifest.Order.INPUT, 0),
         new Manifest.Neighbors(spec.neighbors()),
         ranges,
-        scan.zeroRows(),
+        rows.scan().zeroRows(),
         new Manifest.SparkInfo(spark.version(), jsc.master()),
         DenseKernel.describe(),
         timings);
+  }
+
+  private static Manifest.Source source(
+      InputSpec spec, EmbeddingInputs.Opened input, String fingerprint) {
+    return new Manifest.Source(
+        spec.uri(), input.format(), spec.tensor(), input.vocab(), fingerprint);
   }
 
   private void lap(String stage) {

@@ -19,6 +19,7 @@ import org.simheat.jobs.input.InputSpec;
  * @param cellBudget stored cells per metric when choosing the stored level
  * @param blockSize rows per block, 0 for the default
  * @param force recompute even when an identical run exists
+ * @param colsInput the column matrix of a cross run, or null for a symmetric run of {@code input}
  */
 public record ComputeSpec(
     InputSpec input,
@@ -29,7 +30,8 @@ public record ComputeSpec(
     Integer storedZoom,
     long cellBudget,
     int blockSize,
-    boolean force)
+    boolean force,
+    InputSpec colsInput)
     implements Serializable {
 
   /** Default stored cells per metric: 16 Mi, i.e. a symmetric 5792-cell level. */
@@ -62,6 +64,35 @@ public record ComputeSpec(
     }
   }
 
+  /** A symmetric run's spec: rows and columns are both {@code input}. */
+  public ComputeSpec(
+      InputSpec input,
+      String out,
+      List<Metric> metrics,
+      List<Aggregation> aggregations,
+      int neighbors,
+      Integer storedZoom,
+      long cellBudget,
+      int blockSize,
+      boolean force) {
+    this(
+        input,
+        out,
+        metrics,
+        aggregations,
+        neighbors,
+        storedZoom,
+        cellBudget,
+        blockSize,
+        force,
+        null);
+  }
+
+  /** Whether rows and columns come from two matrices. */
+  public boolean cross() {
+    return colsInput != null;
+  }
+
   /** The settings that change the output, as text for the fingerprint. */
   public String effectiveConfiguration() {
     return String.join(
@@ -75,6 +106,10 @@ public record ComputeSpec(
         "neighbors=" + neighbors,
         "storedZoom=" + storedZoom,
         "cellBudget=" + cellBudget,
-        "order=input");
+        "order=input",
+        "cols="
+            + (colsInput == null
+                ? "none"
+                : colsInput.format() + "," + colsInput.tensor() + "," + colsInput.vocab()));
   }
 }

@@ -64,11 +64,27 @@ public final class EmbeddingWriter {
       Broadcast<double[]> norms,
       int blockRows,
       Path staging) {
+    return write(jsc, source, tokens, norms, blockRows, staging, RunLayout.EMBEDDINGS);
+  }
+
+  /**
+   * Writes the table {@code table} ({@code embeddings}, or {@code col_embeddings} for a cross run's
+   * columns) under {@code staging}, as {@link #write(JavaSparkContext, Broadcast, Broadcast,
+   * Broadcast, int, Path)} does.
+   */
+  public static int write(
+      JavaSparkContext jsc,
+      Broadcast<MatrixSource> source,
+      Broadcast<String[]> tokens,
+      Broadcast<double[]> norms,
+      int blockRows,
+      Path staging,
+      String table) {
     MatrixSource m = source.value();
     long start = System.nanoTime();
     int files = fileCount(m.rows(), m.dim(), jsc.defaultParallelism());
     long rowsPerFile = (m.rows() + files - 1) / files;
-    Path dir = new Path(staging, RunLayout.EMBEDDINGS);
+    Path dir = new Path(staging, table);
     Configuration conf = jsc.hadoopConfiguration();
     mkdirs(dir, conf);
     HadoopConf hadoop = new HadoopConf(conf);
@@ -90,7 +106,8 @@ public final class EmbeddingWriter {
     LOG.info(
         String.format(
             Locale.ROOT,
-            "Embeddings: %d rows × d=%d in %d files, %.1f s",
+            "Table %s: %d rows × d=%d in %d files, %.1f s",
+            table,
             m.rows(),
             m.dim(),
             files,

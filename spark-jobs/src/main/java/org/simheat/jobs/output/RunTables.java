@@ -144,6 +144,22 @@ public final class RunTables {
       List<Metric> metrics,
       boolean symmetric,
       boolean neighbors) {
+    verify(spark, staging, g, storedZoom, metrics, symmetric, neighbors, false);
+  }
+
+  /**
+   * As {@link #verify(SparkSession, Path, TileGeometry, int, List, boolean, boolean)}, and with
+   * {@code cross} one {@code col_embeddings} row per column.
+   */
+  public static void verify(
+      SparkSession spark,
+      Path staging,
+      TileGeometry g,
+      int storedZoom,
+      List<Metric> metrics,
+      boolean symmetric,
+      boolean neighbors,
+      boolean cross) {
     Map<String, Long> expected = new HashMap<>();
     for (Metric m : metrics) {
       for (int z = 0; z <= storedZoom; z++) {
@@ -154,6 +170,9 @@ public final class RunTables {
       }
     }
     expected.put("embeddings", g.rows());
+    if (cross) {
+      expected.put("col_embeddings", g.cols());
+    }
     Map<String, Long> actual = new HashMap<>();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     try {
@@ -169,6 +188,9 @@ public final class RunTables {
         }
       }
       actual.put("embeddings", rowCount(new Path(staging, RunLayout.EMBEDDINGS), conf));
+      if (cross) {
+        actual.put("col_embeddings", rowCount(new Path(staging, RunLayout.COL_EMBEDDINGS), conf));
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read back the tables under " + staging, e);
     }

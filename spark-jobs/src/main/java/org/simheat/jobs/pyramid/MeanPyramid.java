@@ -89,11 +89,26 @@ public final class MeanPyramid implements AutoCloseable {
    */
   public static MeanPyramid build(
       JavaSparkContext jsc, TileGeometry g, int storedZoom, List<Metric> metrics, CellSums sums) {
+    return build(jsc, g, storedZoom, metrics, sums, null);
+  }
+
+  /**
+   * Plans every level's tiles lazily: a symmetric run's (tile_row ≤ tile_col) when {@code colSums}
+   * is null, else a cross run's, every tile, with the rows' sums against the columns'.
+   *
+   * @param sums the rows' cell sums at {@code storedZoom}, from {@link #sumsFor}
+   * @param colSums a cross run's columns' cell sums at {@code storedZoom}, or null
+   */
+  public static MeanPyramid build(
+      JavaSparkContext jsc,
+      TileGeometry g,
+      int storedZoom,
+      List<Metric> metrics,
+      CellSums sums,
+      CellSums colSums) {
     int d = sums.dim();
-    double[][] level = new double[metrics.size()][];
-    for (int m = 0; m < level.length; m++) {
-      level[m] = metrics.get(m) == Metric.COSINE ? sums.unit() : sums.raw();
-    }
+    double[][] rows = sumsByMetric(metrics, sums);
+    double[][] cols = colSums == null ? null : sumsByMetric(metrics, colSums);
     ExtremesAccumulator[] extremes = new ExtremesAccumulator[metrics.size()];
     for (int m = 0; m < extremes.length; m++) {
       extremes[m] = new ExtremesAccumulator();
@@ -104,13 +119,27 @@ public final class MeanPyramid implements AutoCloseable {
     List<Broadcast<double[][]>> broadcasts = new ArrayList<>();
     for (int z = storedZoom; z >= 0; z--) {
       if (z < storedZoom) {
-        level = halve(level, d);
+        rows = halve(rows, d);
+        cols = cols == null ? null : halve(cols, d);
       }
-      Broadcast<double[][]> b = jsc.broadcast(level);
-      broadcasts.add(b);
-      levels.add(tiles(jsc, new LevelTiles(g, z, d, b, z == storedZoom ? extremes : null, nanos)));
+      Broadcast<double[][]> r = jsc.broadcast(rows);
+      Broadcast<double[][]> c = cols == null ? r : jsc.broadcast(cols);
+      broadcasts.add(r);
+      if (c != r) {
+        broadcasts.add(c);
+      }
+      LevelTiles level = new LevelTiles(g, z, d, r, c, z == storedZoom ? extremes : null, nanos);
+      levels.add(tiles(jsc, level, cols == null));
     }
     return new MeanPyramid(levels, broadcasts, metrics, extremes, nanos);
+  }
+
+  private static double[][] sumsByMetric(List<Metric> metrics, CellSums sums) {
+    double[][] level = new double[metrics.size()][];
+    for (int m = 0; m < level.length; m++) {
+      level[m] = metrics.get(m) == Metric.COSINE ? sums.unit() : sums.raw();
+    }
+    return level;
   }
 
   /** Sums of cells 2r and 2r + 1 for every r: the next coarser level's cell sums. */
@@ -130,12 +159,14 @@ public final class MeanPyramid implements AutoCloseable {
     return out;
   }
 
-  private static JavaPairRDD<PartKey, CellBlock> tiles(JavaSparkContext jsc, LevelTiles level) {
+  private static JavaPairRDD<PartKey, CellBlock> tiles(
+      JavaSparkContext jsc, LevelTiles level, boolean symmetric) {
     List<long[]> keys = new ArrayList<>();
-    long tiles = level.g().tileRows(level.z());
-    for (int m = 0; m < level.sums().value().length; m++) {
-      for (long i = 0; i < tiles; i++) {
-        for (long j = i; j < tiles; j++) {
+    long tileRows = level.g().tileRows(level.z());
+    long tileCols = level.g().tileCols(level.z());
+    for (int m = 0; m < level.rowSums().value().length; m++) {
+      for (long i = 0; i < tileRows; i++) {
+        for (long j = symmetric ? i : 0; j < tileCols; j++) {
           keys.add(new long[] {m, i, j});
         }
       }
@@ -184,6 +215,8 @@ public final class MeanPyramid implements AutoCloseable {
   /**
    * The tiles of one level: a tile's cell sums are S_I·S_Jᵀ for its row and column cells.
    *
+   * @param rowSums per metric, the rows' cell sums
+   * @param colSums per metric, the columns' cell sums (the same broadcast when symmetric)
    * @param extremes per metric, where to gather the means' extremes, or null
    * @param nanos where to add the time spent
    */
@@ -191,14 +224,16 @@ public final class MeanPyramid implements AutoCloseable {
       TileGeometry g,
       int z,
       int d,
-      Broadcast<double[][]> sums,
+      Broadcast<double[][]> rowSums,
+      Broadcast<double[][]> colSums,
       ExtremesAccumulator[] extremes,
       LongAccumulator nanos)
       implements Serializable {
 
     CellBlock tile(long[] key) {
       long start = System.nanoTime();
-      double[] s = sums.value()[(int) key[0]];
+      double[] s = rowSums.value()[(int) key[0]];
+      double[] sc = colSums.value()[(int) key[0]];
       int t = g.tileSize();
       long r0 = key[1] * t;
       long c0 = key[2] * t;
@@ -207,7 +242,7 @@ public final class MeanPyramid implements AutoCloseable {
       double[] cells = new double[p * q];
       // Row-major A·Bᵀ (p × q) seen column-major is B·Aᵀ: one dgemm("T", "N", q, p, d).
       DenseKernel.blas()
-          .dgemm("T", "N", q, p, d, 1.0, s, (int) c0 * d, d, s, (int) r0 * d, d, 0.0, cells, 0, q);
+          .dgemm("T", "N", q, p, d, 1.0, sc, (int) c0 * d, d, s, (int) r0 * d, d, 0.0, cells, 0, q);
       if (extremes != null) {
         extremes[(int) key[0]].add(meanExtremes(cells, r0, c0, p, q));
       }

@@ -1,0 +1,99 @@
+package org.simheat.jobs.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.simheat.format.Aggregation;
+import org.simheat.format.Metric;
+import org.simheat.format.RunLayout;
+import org.simheat.format.TileGeometry;
+
+/** Assertions that a committed run's tables hold what a naive computation says, read by Spark. */
+public final class RunTablesAssert {
+  private RunTablesAssert() {}
+
+  /** The tolerance of a stored value v of metric m (l2 from the Gram matrix is less exact). */
+  public static double tol(Metric m, double v) {
+    return 2e-4 * Math.max(1, Math.abs(v)) + (m == Metric.L2 ? 0.02 : 0);
+  }
+
+  /**
+   * Every stored tile of level z holds the naive pooled cells {@code want} ({mean, max, min}) of
+   * the stored aggregations, and the level holds exactly the tiles it must: the upper triangle when
+   * symmetric, every tile otherwise.
+   */
+  public static void tilesMatch(
+      SparkSession spark,
+      Path run,
+      Metric metric,
+      int z,
+      TileGeometry g,
+      boolean symmetric,
+      List<Aggregation> aggregations,
+      double[][][] want) {
+    List<Row> tiles =
+        spark
+            .read()
+            .parquet(run.resolve(RunLayout.tilesDir(metric, z)).toString())
+            .orderBy("tile_row", "tile_col")
+            .collectAsList();
+    assertThat(tiles).hasSize((int) g.storedTiles(z, symmetric));
+    for (Row t : tiles) {
+      int i = t.getInt(t.fieldIndex("tile_row"));
+      int j = t.getInt(t.fieldIndex("tile_col"));
+      if (symmetric) {
+        assertThat(i).isLessThanOrEqualTo(j);
+      }
+      int rows = t.getInt(t.fieldIndex("rows"));
+      int cols = t.getInt(t.fieldIndex("cols"));
+      assertThat(rows).isEqualTo(g.rowsInTile(z, i));
+      assertThat(cols).isEqualTo(g.colsInTile(z, j));
+      for (Aggregation a : aggregations) {
+        List<Float> cells = t.getList(t.fieldIndex(a.id()));
+        assertThat(cells).hasSize(rows * cols);
+        for (int r = 0; r < rows; r++) {
+          for (int c = 0; c < cols; c++) {
+            double w = want[a.ordinal()][i * g.tileSize() + r][j * g.tileSize() + c];
+            assertThat((double) cells.get(r * cols + c))
+                .as("%s level %d tile %d,%d cell %d,%d %s", metric, z, i, j, r, c, a)
+                .isCloseTo(w, within(tol(metric, w)));
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Every row's neighbour list holds the naive top k of its row of {@code s}: the scores, and for
+   * cosine and dot (whose near-ties l2's rounding does not blur) the best position.
+   */
+  public static void neighborsMatch(
+      SparkSession spark, Path run, Metric metric, double[][] s, int k, boolean excludeSelf) {
+    List<Row> rows =
+        spark
+            .read()
+            .parquet(run.resolve(RunLayout.neighborsDir(metric)).toString())
+            .collectAsList();
+    assertThat(rows).hasSize(s.length);
+    for (Row row : rows) {
+      int p = row.getInt(row.fieldIndex("position"));
+      List<Integer> got = row.getList(row.fieldIndex("neighbors"));
+      List<Float> scores = row.getList(row.fieldIndex("scores"));
+      List<NaiveSimilarity.Neighbor> want = NaiveSimilarity.topK(s, p, k, metric, excludeSelf);
+      assertThat(got).hasSize(want.size());
+      for (int x = 0; x < want.size(); x++) {
+        assertThat((double) scores.get(x))
+            .isCloseTo(want.get(x).score(), within(tol(metric, want.get(x).score())));
+      }
+      if (metric != Metric.L2) {
+        assertThat(got.get(0))
+            .as("%s best neighbour of %d", metric, p)
+            .isEqualTo(want.get(0).position());
+      }
+    }
+  }
+}
