@@ -86,6 +86,12 @@ class CliTest {
     assertOneLine(
         run("compute", "--input", missing, "--path", "x", "--out", "o"),
         "simheat: Error: --input=FILE, --path=DIR are mutually exclusive (specify only one) (see simheat compute --help)");
+    assertOneLine(
+        run("compute", "--input", missing, "--cols-vocab", "v.txt", "--out", out.toString()),
+        "simheat: --cols-vocab, --cols-tensor and --cols-format need --cols-input");
+    assertOneLine(
+        run("compute", "--path", tmp.toString(), "--cols-input", missing, "--out", "o"),
+        "simheat: --cols-input goes with --input; --path computes symmetric runs only");
     assertThat(out).doesNotExist();
   }
 
@@ -105,6 +111,8 @@ class CliTest {
             "--path",
             "--vocab",
             "--tensor",
+            "--cols-input",
+            "--cols-vocab",
             "--out",
             "--metrics",
             "--aggregations",
