@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.simheat.format.Manifest;
 import org.simheat.format.Metric;
 import org.simheat.format.RunLayout;
@@ -93,9 +94,15 @@ public record ContractRun(
 
   /** The naive reference in display order. */
   public NaiveSimilarity reference() {
-    return symmetric()
-        ? NaiveSimilarity.of(rows.vectors(), rows.tokens())
-        : NaiveSimilarity.cross(rows.vectors(), rows.tokens(), cols.vectors(), cols.tokens());
+    NaiveSimilarity naive =
+        symmetric()
+            ? NaiveSimilarity.of(rows.vectors(), rows.tokens())
+            : NaiveSimilarity.cross(rows.vectors(), rows.tokens(), cols.vectors(), cols.tokens());
+    return naive.withIds(ids(rows), ids(colAxis()));
+  }
+
+  private static int[] ids(SyntheticAxis axis) {
+    return IntStream.range(0, axis.n()).map(axis::id).toArray();
   }
 
   /** Writes the run under {@code dataDir} (manifest last, then LATEST); returns its directory. */

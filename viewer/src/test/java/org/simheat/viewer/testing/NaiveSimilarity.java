@@ -34,6 +34,8 @@ public final class NaiveSimilarity {
   private final List<String> tokens;
   private final List<String> colTokens;
   private final boolean symmetric;
+  private int[] ids;
+  private int[] colIds;
   private final double[][][] values = new double[Metric.values().length][][];
 
   /** One pooled block of pairs. */
@@ -97,6 +99,16 @@ public final class NaiveSimilarity {
     return new NaiveSimilarity(v, t);
   }
 
+  /**
+   * This reference with the input row of each position (search hits carry it); without, ids are
+   * positions. A symmetric reference's columns share the rows' ids.
+   */
+  public NaiveSimilarity withIds(int[] rowIds, int[] columnIds) {
+    this.ids = rowIds.clone();
+    this.colIds = symmetric ? this.ids : columnIds.clone();
+    return this;
+  }
+
   /** The k best other positions of p (best columns of a cross run), best first. */
   public int[] topK(Metric metric, int p, int k) {
     double[] row = matrix(metric)[p];
@@ -134,25 +146,26 @@ public final class NaiveSimilarity {
    * then tokens containing it further in, by position; at most {@code limit}.
    */
   public List<TokenHit> search(String q, int limit) {
-    return search(q, limit, tokens);
+    return search(q, limit, tokens, ids);
   }
 
-  /** As {@link #search(String, int)} over the column tokens (ids are positions here too). */
+  /** As {@link #search(String, int)} over the column tokens. */
   public List<TokenHit> searchColumns(String q, int limit) {
-    return search(q, limit, colTokens);
+    return search(q, limit, colTokens, colIds);
   }
 
-  private static List<TokenHit> search(String q, int limit, List<String> vocabulary) {
+  private static List<TokenHit> search(String q, int limit, List<String> vocabulary, int[] ids) {
     String lower = q.toLowerCase(Locale.ROOT);
-    List<TokenHit> prefix = hits(vocabulary, t -> t.startsWith(lower));
-    List<TokenHit> inner = hits(vocabulary, t -> t.indexOf(lower) > 0);
+    List<TokenHit> prefix = hits(vocabulary, ids, t -> t.startsWith(lower));
+    List<TokenHit> inner = hits(vocabulary, ids, t -> t.indexOf(lower) > 0);
     return Stream.concat(prefix.stream(), inner.stream()).limit(limit).toList();
   }
 
-  private static List<TokenHit> hits(List<String> vocabulary, Predicate<String> lowerCaseMatch) {
+  private static List<TokenHit> hits(
+      List<String> vocabulary, int[] ids, Predicate<String> lowerCaseMatch) {
     return IntStream.range(0, vocabulary.size())
         .filter(p -> lowerCaseMatch.test(vocabulary.get(p).toLowerCase(Locale.ROOT)))
-        .mapToObj(p -> new TokenHit(vocabulary.get(p), p, p))
+        .mapToObj(p -> new TokenHit(vocabulary.get(p), p, ids == null ? p : ids[p]))
         .toList();
   }
 
