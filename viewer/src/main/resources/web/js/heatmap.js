@@ -34,7 +34,7 @@ export class Heatmap {
   /**
    * Embeds a spec. Resolves to true once it is on screen, or false if a newer render started
    * meanwhile (the stale one is discarded). Options: width, height, xdom, ydom, colour, colourTitle,
-   * fileName.
+   * fileName, describe (cell → more tooltip fields, such as the clusters a cell lies in).
    *
    * Vega draws the axes, legend and frame from the spec without its cells; the cells are painted
    * onto a canvas over the plot area, one pixel rectangle each in the colours of Vega's own colour
@@ -67,6 +67,7 @@ export class Heatmap {
     if (this.layer) this.layer.remove();
     Object.assign(this, { layer, result, cells, bins, meta: spec.usermeta || {}, dom: { x: o.xdom, y: o.ydom } });
     this.size = { width: o.width, height: o.height };
+    this.describe = o.describe || null;
     this.raster = new CellRaster(layer, cells, shell.encoding, result.view.scale('color'));
     this.raster.onHover((event) => this.showTooltip(event));
     this.paint();
@@ -159,7 +160,8 @@ export class Heatmap {
     if (!handler) return;
     const p = event.type === 'pointerleave' ? { inside: false } : this.toPosition(event.clientX, event.clientY);
     const cell = p.inside ? this.cellAt(Math.floor(p.y), Math.floor(p.x)) : null;
-    const shown = cell && this.raster.coloured(cell) ? this.raster.tooltip(cell) : null;
+    const shown = cell && this.raster.coloured(cell)
+      ? { ...this.raster.tooltip(cell), ...(this.describe ? this.describe(cell) : {}) } : null;
     handler(view, event, null, shown);
   }
 

@@ -14,6 +14,7 @@ export class Inspector {
     this.onJump = onJump;
     this.profileResult = null;
     this.neighbourList = [];
+    this.cross = false;
   }
 
   /** Shows the selected pair. pair: {rowToken, colToken, value} from an exact 1 × 1 view, or null. */
@@ -50,7 +51,7 @@ export class Inspector {
       return;
     }
     const lowerIsBetter = result.metric === 'l2';
-    heading(this.neighboursTitle, 'Neighbours of ', result.token, ` · ${result.metric}`);
+    heading(this.neighboursTitle, this.cross ? 'Best columns for ' : 'Neighbours of ', result.token, ` · ${result.metric}`);
     const scores = result.neighbors.map((n) => n.score);
     const lo = Math.min(...scores, lowerIsBetter ? Infinity : 0);
     const hi = Math.max(...scores);
