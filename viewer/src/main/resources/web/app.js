@@ -11,7 +11,9 @@
 // measured with performance.now()); the region panel adds its own (see js/region.js).
 
 import * as api from './js/api.js';
-import { clampRange, defaults, panRange, parseHash, requestRange, toHash, windowAround, zoomRange } from './js/state.js';
+import {
+  carriedOver, clampRange, defaults, frameOf, normalise, panRange, parseHash, requestRange, toHash, windowAround, zoomRange,
+} from './js/state.js';
 import { colourScale } from './js/colour.js';
 import { Heatmap } from './js/heatmap.js';
 import { attachGestures, attachKeys } from './js/gestures.js';
@@ -20,8 +22,8 @@ import { TokenSearch } from './js/search.js';
 import { Inspector } from './js/inspector.js';
 import { Controls } from './js/controls.js';
 import { CLUSTER_COLUMNS, cellsToCsv, download } from './js/export.js';
-import { ClusteredRun, clusterSpec, clusterView } from './js/clusters.js';
-import { RegionPanel } from './js/region.js';
+import { ClusteredRun } from './js/clusters.js';
+import { RegionPanel, regionOf, regionSource } from './js/region.js';
 
 const $ = (id) => document.getElementById(id);
 const RELOAD_DELAY_MS = 140;
@@ -52,12 +54,10 @@ let spec = null;
 let reloadTimer = null;
 let inflight = null;
 let hashTimer = null;
-let selectionRequest = null;
-let margins = { width: 280, height: 170 };
 
 const controls = new Controls({
   runChanged: (run) => applyState({ ...defaults(), run }).catch(fail),
-  orderSwitched: (run) => applyState({ ...keptSettings(), run }).catch(fail),
+  orderSwitched: (run) => applyState({ ...carriedOver(state), run }).catch(fail),
   modeChanged: (view) => setMode(view),
   viewChanged: (patch) => { Object.assign(state, patch); writeHash(); reload(0); refreshSelection(); showRegion(); },
   colourChanged: (patch) => { Object.assign(state, patch); writeHash(); draw(); },
@@ -70,18 +70,7 @@ const nRows = () => manifest.n;
 const nCols = () => manifest.nCols;
 const inClusters = () => state.view === 'clusters' && clustered !== null;
 
-/** The current view's ranges and extents: positions, or cluster indices in the cluster view. */
-function frame() {
-  return inClusters()
-    ? { x: state.cx, y: state.cy, nx: clustered.cols.count, ny: clustered.rows.count }
-    : { x: state.x, y: state.y, nx: nCols(), ny: nRows() };
-}
-
-/** The settings that carry over to the same input in another order (positions do not). */
-function keptSettings() {
-  const { metric, agg, res, scheme, reverse, domain, dmin, dmax, pct, view } = state;
-  return { ...defaults(), metric, agg, res, scheme, reverse, domain, dmin, dmax, pct, view };
-}
+const frame = () => frameOf(state, manifest, clustered);
 
 // ---- boot and URL ---------------------------------------------------------------------------
 
@@ -144,34 +133,13 @@ async function applyState(next) {
     const clusters = await ClusteredRun.load(api, loaded);
     [manifest, clustered, spec] = [loaded, clusters, null];
   }
-  state = normalise({ ...next, run: manifest.runId });
+  state = normalise({ ...next, run: manifest.runId }, manifest, clustered);
   controls.show(state, manifest, runs);
   inspector.cross = !manifest.symmetric;
   writeHash(true);
   reload(0);
   refreshSelection();
   showRegion();
-}
-
-function normalise(s) {
-  const m = manifest;
-  s.metric = m.metrics.includes(s.metric) ? s.metric : m.metrics[0];
-  s.agg = m.aggregations.includes(s.agg) ? s.agg : m.aggregations[0];
-  s.x = s.x ? clampRange(s.x, m.nCols) : [0, m.nCols];
-  s.y = s.y ? clampRange(s.y, m.n) : [0, m.n];
-  const inside = s.row !== null && s.col !== null && s.row >= 0 && s.row < m.n && s.col >= 0 && s.col < m.nCols;
-  if (!inside) [s.row, s.col] = [null, null];
-  s.mask = m.symmetric && s.mask;
-  s.view = clustered ? s.view : 'tokens';
-  if (clustered) {
-    s.cx = s.cx ? clampRange(s.cx, clustered.cols.count) : [0, clustered.cols.count];
-    s.cy = s.cy ? clampRange(s.cy, clustered.rows.count) : [0, clustered.rows.count];
-  } else {
-    [s.cx, s.cy] = [null, null];
-  }
-  const r = s.region;
-  if (r && (r.x1 > m.nCols || r.y1 > m.n)) s.region = null;
-  return s;
 }
 
 function writeHash(now = false) {
@@ -276,13 +244,7 @@ function pickCluster(hit) {
 
 /** A Shift-drag: the region of positions under the rectangle (whole clusters in the cluster view). */
 function selectRegion(from, to) {
-  const d = dragged(from, to);
-  const lo = (a) => Math.floor(a + 1e-9);
-  const hi = (a, b) => Math.max(lo(a) + 1, Math.ceil(b - 1e-9));
-  const v = frame();
-  const [x0, x1] = [Math.min(lo(d.x[0]), v.nx - 1), Math.min(v.nx, hi(d.x[0], d.x[1]))];
-  const [y0, y1] = [Math.min(lo(d.y[0]), v.ny - 1), Math.min(v.ny, hi(d.y[0], d.y[1]))];
-  setRegion(inClusters() ? clustered.toPositions(x0, x1, y0, y1) : { x0, x1, y0, y1 });
+  setRegion(regionOf(dragged(from, to), frame(), inClusters() ? clustered : null));
 }
 
 function setRegion(region) {
@@ -301,22 +263,8 @@ function zoomToRegion() {
 
 /** Fills the region panel: the cells of the view on screen inside the region, and its best pairs. */
 function showRegion() {
-  const r = state.region;
-  if (!r || !manifest) {
-    regionPanel.hide();
-    return;
-  }
-  const { metric, agg, res, mask, run } = state;
-  const cut = inClusters() ? clustered.toClusters(r) : null;
-  const cells = cut
-    ? async (signal) => clusterView(await clustered.matrix(api, metric, signal), agg, [cut.x0, cut.x1], [cut.y0, cut.y1], res).cells
-    : async (signal) => (await api.view(run, { metric, agg, x0: r.x0, x1: r.x1, y0: r.y0, y1: r.y1, res, mask: manifest.symmetric ? mask : null }, signal)).data.values;
-  regionPanel.show(r, {
-    cells,
-    columns: cut ? CLUSTER_COLUMNS : undefined,
-    pairs: (signal) => api.pairs(run, { metric, x0: r.x0, x1: r.x1, y0: r.y0, y1: r.y1, limit: 20 }, signal),
-    fileName: `simheat-${run}-${metric}-${agg}-region-r${r.y0}-${r.y1}-c${r.x0}-${r.x1}${cut ? '-clusters' : ''}.csv`,
-  });
+  if (!state.region || !manifest) regionPanel.hide();
+  else regionPanel.show(state.region, regionSource(api, state, manifest, inClusters() ? clustered : null));
 }
 
 // ---- loading and drawing --------------------------------------------------------------------
@@ -339,7 +287,7 @@ async function load() {
   try {
     const timing = {};
     const next = inClusters()
-      ? await clusterViewSpec(query, controller.signal, timing)
+      ? await clustered.viewSpec(api, query, controller.signal, timing)
       : await api.view(state.run, query, controller.signal, timing);
     if (controller !== inflight) return;
     spec = next;
@@ -351,14 +299,6 @@ async function load() {
     if (controller === inflight) inflight = null;
     settle();
   }
-}
-
-/** The cluster view's spec for a query in cluster indices, pooled here from the run's matrix. */
-async function clusterViewSpec(q, signal, timing) {
-  const matrix = await clustered.matrix(api, q.metric, signal);
-  timing.arrived = performance.now();
-  const view = clusterView(matrix, q.agg, [q.x0, q.x1], [q.y0, q.y1], q.res);
-  return clusterSpec(view, { run: state.run, metric: q.metric, agg: q.agg, level: 'clusters', span: view.meta.binCols });
 }
 
 /**
@@ -381,7 +321,7 @@ async function draw() {
     describe: clustered && !clusterCells ? (cell) => clustered.describe(cell) : null,
   });
   if (!shown) return false;
-  if (learnMargins(size)) await heatmap.resize(plotSize().width, plotSize().height);
+  if (heatmap.learnMargins(size)) await heatmap.resize(plotSize().width, plotSize().height);
   heatmap.setDomains(frame().x, frame().y);
   controls.showColour(colour, spec.usermeta || {});
   $('notice').hidden = true;
@@ -409,19 +349,7 @@ function reportDrawTime(arrived) {
 
 function plotSize() {
   const v = frame();
-  const ratio = Math.min(2, Math.max(0.5, v.nx / v.ny));
-  const w = Math.min(chart.clientWidth - margins.width - 40, (chart.clientHeight - margins.height - 40) * ratio);
-  return { width: Math.max(160, Math.floor(w)), height: Math.max(160, Math.floor(w / ratio)) };
-}
-
-/** Records the space the last render took around its plot; returns whether it changed. */
-function learnMargins(size) {
-  const box = heatmap.embedSize();
-  if (!box) return false;
-  const learned = { width: Math.ceil(box.width - size.width), height: Math.ceil(box.height - size.height) };
-  const changed = Math.abs(learned.width - margins.width) > 4 || Math.abs(learned.height - margins.height) > 4;
-  margins = learned;
-  return changed;
+  return heatmap.fittingSize(Math.min(2, Math.max(0.5, v.nx / v.ny)));
 }
 
 function setBusy(on) {
@@ -499,28 +427,8 @@ function pickToken(axis, hit) {
 }
 
 /** Loads the selected pair's exact value and the row token's neighbours. */
-async function refreshSelection() {
-  if (selectionRequest) selectionRequest.abort();
-  const s = sel();
-  inspector.showSelection(s, null, state);
-  if (!s || !manifest) {
-    inspector.showNeighbours(null);
-    return;
-  }
-  const controller = new AbortController();
-  selectionRequest = controller;
-  const k = Math.min(20, (manifest.neighbors && manifest.neighbors.k) || 10);
-  const pair = { metric: state.metric, agg: state.agg, x0: s.col, x1: s.col + 1, y0: s.row, y1: s.row + 1, res: 32 };
-  const [one, near] = await Promise.allSettled([
-    api.view(state.run, pair, controller.signal),
-    api.neighbors(state.run, state.metric, s.row, k, controller.signal),
-  ]);
-  if (controller !== selectionRequest) return;
-  const cell = one.status === 'fulfilled' ? one.value.data.values[0] : null;
-  const missing = { rowToken: '—', colToken: '—', value: NaN };
-  inspector.showSelection(s, cell ? { rowToken: cell.rowLabel, colToken: cell.colLabel, value: cell.value } : missing, state);
-  inspector.showNeighbours(near.status === 'fulfilled' ? near.value : null,
-    near.status === 'rejected' && !api.isAbort(near.reason) ? near.reason.message : null);
+function refreshSelection() {
+  if (manifest) inspector.load(api, state, manifest, sel());
 }
 
 function downloadCsv() {

@@ -193,6 +193,17 @@ export class ClusteredRun {
     return this.matrices.get(metric);
   }
 
+  /**
+   * The cluster view's spec for a query {metric, agg, x0, x1, y0, y1, res} in cluster indices,
+   * pooled here from the run's matrix; timing.arrived is set when the matrix is at hand.
+   */
+  async viewSpec(api, q, signal, timing) {
+    const matrix = await this.matrix(api, q.metric, signal);
+    timing.arrived = performance.now();
+    const view = clusterView(matrix, q.agg, [q.x0, q.x1], [q.y0, q.y1], q.res);
+    return clusterSpec(view, { run: this.run, metric: q.metric, agg: q.agg, level: 'clusters', span: view.meta.binCols });
+  }
+
   /** Cluster boundaries inside the domains worth drawing: at least `gap` pixels apart on average. */
   rules(xdom, ydom, plot, gap = 8) {
     const x = this.cols.rules(xdom, Math.floor(plot.width / gap)).positions;

@@ -5,7 +5,8 @@
 // data-region-cells (cells in its CSV) and data-region-pairs (pairs listed, once loaded).
 
 import { isAbort } from './api.js';
-import { cellsToCsv, download } from './export.js';
+import { clusterView } from './clusters.js';
+import { CLUSTER_COLUMNS, cellsToCsv, download } from './export.js';
 
 const fmt = new Intl.NumberFormat('en-US');
 
@@ -97,6 +98,37 @@ export class RegionPanel {
     delete body.regionCells;
     delete body.regionPairs;
   }
+}
+
+/**
+ * The region of positions under a dragged rectangle d ({x: [a, b], y: [a, b]} in the view's units,
+ * frame its extents): whole positions, or whole clusters when clustered (the cluster view's run).
+ */
+export function regionOf(d, frame, clustered) {
+  const lo = (a) => Math.floor(a + 1e-9);
+  const hi = (a, b) => Math.max(lo(a) + 1, Math.ceil(b - 1e-9));
+  const [x0, x1] = [Math.min(lo(d.x[0]), frame.nx - 1), Math.min(frame.nx, hi(d.x[0], d.x[1]))];
+  const [y0, y1] = [Math.min(lo(d.y[0]), frame.ny - 1), Math.min(frame.ny, hi(d.y[0], d.y[1]))];
+  return clustered ? clustered.toPositions(x0, x1, y0, y1) : { x0, x1, y0, y1 };
+}
+
+/**
+ * What the panel shows for the state's region: the cells of the view on screen inside it (the
+ * token view's, pooled by the server at the page's resolution; or, with clustered, the cluster
+ * view's) and its 20 best pairs.
+ */
+export function regionSource(api, state, manifest, clustered) {
+  const { metric, agg, res, mask, run, region: r } = state;
+  const cut = clustered ? clustered.toClusters(r) : null;
+  const query = { metric, agg, x0: r.x0, x1: r.x1, y0: r.y0, y1: r.y1, res, mask: manifest.symmetric ? mask : null };
+  return {
+    cells: cut
+      ? async (signal) => clusterView(await clustered.matrix(api, metric, signal), agg, [cut.x0, cut.x1], [cut.y0, cut.y1], res).cells
+      : async (signal) => (await api.view(run, query, signal)).data.values,
+    columns: cut ? CLUSTER_COLUMNS : undefined,
+    pairs: (signal) => api.pairs(run, { metric, x0: r.x0, x1: r.x1, y0: r.y0, y1: r.y1, limit: 20 }, signal),
+    fileName: `simheat-${run}-${metric}-${agg}-region-r${r.y0}-${r.y1}-c${r.x0}-${r.x1}${cut ? '-clusters' : ''}.csv`,
+  };
 }
 
 function note(text) {

@@ -93,6 +93,39 @@ function fmt(v) {
   return String(Math.round(v * 100) / 100);
 }
 
+/**
+ * A state made to fit a run: known metric and pooling, ranges inside the matrix (and the cluster
+ * view's inside its clusters), a selection and region inside it, no self-pairs mask on a cross run,
+ * and the token view for a run in input order. clustered: the run's ClusteredRun or null.
+ */
+export function normalise(s, m, clustered) {
+  s.metric = m.metrics.includes(s.metric) ? s.metric : m.metrics[0];
+  s.agg = m.aggregations.includes(s.agg) ? s.agg : m.aggregations[0];
+  s.x = s.x ? clampRange(s.x, m.nCols) : [0, m.nCols];
+  s.y = s.y ? clampRange(s.y, m.n) : [0, m.n];
+  const inside = s.row !== null && s.col !== null && s.row >= 0 && s.row < m.n && s.col >= 0 && s.col < m.nCols;
+  if (!inside) [s.row, s.col] = [null, null];
+  s.mask = m.symmetric && s.mask;
+  s.view = clustered ? s.view : 'tokens';
+  s.cx = clustered ? (s.cx ? clampRange(s.cx, clustered.cols.count) : [0, clustered.cols.count]) : null;
+  s.cy = clustered ? (s.cy ? clampRange(s.cy, clustered.rows.count) : [0, clustered.rows.count]) : null;
+  if (s.region && (s.region.x1 > m.nCols || s.region.y1 > m.n)) s.region = null;
+  return s;
+}
+
+/** The settings that carry over to the same input in another order (positions do not). */
+export function carriedOver(s) {
+  const { metric, agg, res, scheme, reverse, domain, dmin, dmax, pct, view } = s;
+  return { ...defaults(), metric, agg, res, scheme, reverse, domain, dmin, dmax, pct, view };
+}
+
+/** The shown view's ranges and extents: positions, or cluster indices in the cluster view. */
+export function frameOf(s, m, clustered) {
+  return s.view === 'clusters' && clustered
+    ? { x: s.cx, y: s.cy, nx: clustered.cols.count, ny: clustered.rows.count }
+    : { x: s.x, y: s.y, nx: m.nCols, ny: m.n };
+}
+
 /** Keeps [a, b) inside [0, extent) with a size between the minimum window and the extent. */
 export function clampRange([a, b], extent) {
   const min = Math.min(MIN_WINDOW, extent);
