@@ -129,8 +129,9 @@ class ClusterPageIT {
     page.awaitReady("document.body.dataset.mode === 'tokens'");
 
     assertThat(page.data("view")).isEqualTo(block);
+    // The hash follows the view after a short pause.
+    page.await("!location.hash.includes('view=clusters')");
     assertThat(browser.evaluate("location.hash").asText())
-        .doesNotContain("view=clusters")
         .contains("x=" + colCluster.get("start").asText() + "," + colCluster.get("end").asText());
     Files.write(SCREENSHOTS.resolve("page-cluster-block.png"), browser.screenshot());
   }
@@ -274,7 +275,7 @@ class ClusterPageIT {
                 + CLUSTERED
                 + "/view?metric=cosine&agg=mean&x0=10&x1=41&y0=110&y1=141&res=128");
     assertThat(page.data("regionCells")).isEqualTo(String.valueOf(cells.at("/data/values").size()));
-    assertThat(browser.evaluate("location.hash").asText()).contains("reg=10,41,110,141");
+    page.await("location.hash.includes('reg=10,41,110,141')");
     Files.createDirectories(SCREENSHOTS);
     Files.write(SCREENSHOTS.resolve("page-region.png"), browser.screenshot());
 

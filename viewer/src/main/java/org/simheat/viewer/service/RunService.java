@@ -29,8 +29,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The viewer's queries over a local data directory: runs through a {@link RunRegistry}, tiles from
- * Parquet or computed live, viewports pooled into Vega-Lite specs, token search and neighbours.
- * Thread-safe and blocking; memory is bounded by {@link ViewerOptions}, not by the runs' sizes.
+ * Parquet or computed live, viewports pooled into Vega-Lite specs, token search per axis and
+ * neighbours, cluster trees and cluster-pooled matrices ({@link ClusterQueries}) and the best pairs
+ * of a region ({@link PairQueries}). Thread-safe and blocking; memory is bounded by {@link
+ * ViewerOptions}, not by the runs' sizes.
  *
  * <p>Errors: bad arguments and unknown or gone runs are {@link ApiException}s (400/404) with
  * client-safe messages. A read that fails because the run was deleted meanwhile is a 404 "run X no

@@ -89,6 +89,8 @@ class RunServiceCrossTest {
     assertThat(spec.at("/usermeta/binCols").asLong()).isEqualTo(2);
     assertThat(spec.at("/usermeta/level").asInt()).isEqualTo(2);
     assertThat(spec.at("/usermeta/maskIgnored").asText()).contains("is rectangular");
+    assertThat(spec.at("/encoding/y/title").asText()).isEqualTo("rows · synthetic:rows-8");
+    assertThat(spec.at("/encoding/x/title").asText()).isEqualTo("columns · synthetic:cols-8");
     assertThat(spec.at("/data/values/0/colLabel").asText())
         .isEqualTo(naive.colToken(250) + " +1 more");
     assertThat(naive.colToken(250)).startsWith("west_");
