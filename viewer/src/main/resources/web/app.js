@@ -1,14 +1,19 @@
 // simheat's page: one controller over the view state. The state lives in the URL hash; every
 // change goes through setViewport / select / reload, which move the picture at once and fetch the
-// new viewport's cells after a short pause (older requests are cancelled). Test hooks: body
-// data-state (booting | loading | ready | error), data-cells, data-view ("x0,x1,y0,y1" as
-// requested), data-span, data-level, data-plot (the plot area "left,top,width,height" in CSS
-// pixels), data-crosshair ("row,col" while drawn), data-js-error (an uncaught script error) and
-// data-draw-ms (milliseconds from the arrival of the last viewport's data to its first frame on
-// screen, measured with performance.now()).
+// new viewport's cells after a short pause (older requests are cancelled). Two views share the
+// controls: the token heatmap (positions) and, for a run in cluster order, the cluster heatmap
+// (cluster indices, pooled in the page from the run's K × K matrix). Test hooks: body data-state
+// (booting | loading | ready | error), data-mode (tokens | clusters), data-cells, data-view
+// ("x0,x1,y0,y1" as requested, in the view's units), data-span, data-level, data-plot (the plot
+// area "left,top,width,height" in CSS pixels), data-crosshair ("row,col" while drawn),
+// data-boundaries (cluster rules drawn), data-js-error (an uncaught script error) and data-draw-ms
+// (milliseconds from the arrival of the last viewport's data to its first frame on screen,
+// measured with performance.now()); the region panel adds its own (see js/region.js).
 
 import * as api from './js/api.js';
-import { clampRange, defaults, panRange, parseHash, requestRange, toHash, windowAround, zoomRange } from './js/state.js';
+import {
+  carriedOver, clampRange, defaults, frameOf, normalise, panRange, parseHash, requestRange, toHash, windowAround, zoomRange,
+} from './js/state.js';
 import { colourScale } from './js/colour.js';
 import { Heatmap } from './js/heatmap.js';
 import { attachGestures, attachKeys } from './js/gestures.js';
@@ -16,7 +21,9 @@ import { Overlay } from './js/overlay.js';
 import { TokenSearch } from './js/search.js';
 import { Inspector } from './js/inspector.js';
 import { Controls } from './js/controls.js';
-import { cellsToCsv, download } from './js/export.js';
+import { CLUSTER_COLUMNS, cellsToCsv, download } from './js/export.js';
+import { ClusteredRun } from './js/clusters.js';
+import { RegionPanel, regionOf, regionSource } from './js/region.js';
 
 const $ = (id) => document.getElementById(id);
 const RELOAD_DELAY_MS = 140;
@@ -31,19 +38,28 @@ const inspector = new Inspector({
   profile: $('profile'), profileTitle: $('profile-title'),
 }, (row, col) => select(row, col, true));
 
+const regionPanel = new RegionPanel({
+  section: $('region'), summary: $('region-summary'), pairs: $('region-pairs'), title: $('region-pairs-title'),
+}, {
+  zoom: () => zoomToRegion(),
+  clear: () => setRegion(null),
+  pick: (row, col) => { if (inClusters()) setMode('tokens'); select(row, col, true); },
+});
+
 let state = defaults();
 let manifest = null;
+let clustered = null;
 let runs = [];
 let spec = null;
 let reloadTimer = null;
 let inflight = null;
 let hashTimer = null;
-let selectionRequest = null;
-let margins = { width: 280, height: 170 };
 
 const controls = new Controls({
   runChanged: (run) => applyState({ ...defaults(), run }).catch(fail),
-  viewChanged: (patch) => { Object.assign(state, patch); writeHash(); reload(0); refreshSelection(); },
+  orderSwitched: (run) => applyState({ ...carriedOver(state), run }).catch(fail),
+  modeChanged: (view) => setMode(view),
+  viewChanged: (patch) => { Object.assign(state, patch); writeHash(); reload(0); refreshSelection(); showRegion(); },
   colourChanged: (patch) => { Object.assign(state, patch); writeHash(); draw(); },
   zoom: (f) => zoomCentre(f, 'xy'),
   reset: () => reset(),
@@ -52,6 +68,9 @@ const controls = new Controls({
 
 const nRows = () => manifest.n;
 const nCols = () => manifest.nCols;
+const inClusters = () => state.view === 'clusters' && clustered !== null;
+
+const frame = () => frameOf(state, manifest, clustered);
 
 // ---- boot and URL ---------------------------------------------------------------------------
 
@@ -64,23 +83,29 @@ async function boot() {
     panPixels: (dx, dy) => panPixels(dx, dy),
     box: (from, to) => drawOverlay(to ? { from, to } : null),
     boxZoom: (from, to) => boxZoom(from, to),
-    select: (p) => { if (p.inside) select(Math.floor(p.y), Math.floor(p.x), false); },
+    region: (from, to) => selectRegion(from, to),
+    select: (p) => { if (p.inside) (inClusters() ? openBlock(p) : select(Math.floor(p.y), Math.floor(p.x), false)); },
     reset: () => reset(),
   });
   attachKeys({
-    panFraction: (fx, fy) => setViewport(
-      panRange(state.x, fx * (state.x[1] - state.x[0]), nCols()),
-      panRange(state.y, fy * (state.y[1] - state.y[0]), nRows())),
+    panFraction: (fx, fy) => {
+      const f = frame();
+      setViewport(panRange(f.x, fx * (f.x[1] - f.x[0]), f.nx), panRange(f.y, fy * (f.y[1] - f.y[0]), f.ny));
+    },
     zoomCentre: (f, axes) => zoomCentre(f, axes),
     reset: () => reset(),
-    escape: () => (controls.closeHelp() || select(null, null, false)),
+    escape: () => (controls.closeHelp() || (state.region ? setRegion(null) : select(null, null, false))),
     focusSearch: () => $('search-rows').focus(),
     help: () => controls.openHelp(),
+    toggleView: () => { if (clustered) setMode(inClusters() ? 'tokens' : 'clusters'); },
   });
   new TokenSearch($('search-rows'), $('search-rows-list'),
     (q, limit, signal) => api.tokens(state.run, q, limit, 'rows', signal), (hit) => pickToken('rows', hit));
   new TokenSearch($('search-cols'), $('search-cols-list'),
     (q, limit, signal) => api.tokens(state.run, q, limit, 'cols', signal), (hit) => pickToken('cols', hit));
+  new TokenSearch($('search-clusters'), $('search-clusters-list'),
+    (q, limit, signal) => (clustered ? clustered.search(api, q, limit, signal) : Promise.resolve([])),
+    (hit) => pickCluster(hit));
   window.addEventListener('hashchange', () => {
     if (location.hash !== toHash(state)) applyState(parseHash(location.hash)).catch(fail);
   });
@@ -104,25 +129,17 @@ async function applyState(next) {
   const latest = runs.find((r) => r.latest) || runs[0];
   const run = next.run && next.run !== 'latest' ? next.run : latest.runId;
   if (!manifest || manifest.runId !== run) {
-    manifest = await api.manifest(run);
-    spec = null;
+    const loaded = await api.manifest(run);
+    const clusters = await ClusteredRun.load(api, loaded);
+    [manifest, clustered, spec] = [loaded, clusters, null];
   }
-  state = normalise({ ...next, run: manifest.runId });
+  state = normalise({ ...next, run: manifest.runId }, manifest, clustered);
   controls.show(state, manifest, runs);
+  inspector.cross = !manifest.symmetric;
   writeHash(true);
   reload(0);
   refreshSelection();
-}
-
-function normalise(s) {
-  const m = manifest;
-  s.metric = m.metrics.includes(s.metric) ? s.metric : m.metrics[0];
-  s.agg = m.aggregations.includes(s.agg) ? s.agg : m.aggregations[0];
-  s.x = s.x ? clampRange(s.x, m.nCols) : [0, m.nCols];
-  s.y = s.y ? clampRange(s.y, m.n) : [0, m.n];
-  const inside = s.row !== null && s.col !== null && s.row >= 0 && s.row < m.n && s.col >= 0 && s.col < m.nCols;
-  if (!inside) [s.row, s.col] = [null, null];
-  return s;
+  showRegion();
 }
 
 function writeHash(now = false) {
@@ -134,8 +151,8 @@ function writeHash(now = false) {
 // ---- viewport -------------------------------------------------------------------------------
 
 function setViewport(x, y) {
-  state.x = x;
-  state.y = y;
+  if (inClusters()) [state.cx, state.cy] = [x, y];
+  else [state.x, state.y] = [x, y];
   heatmap.setDomains(x, y);
   drawOverlay(null);
   writeHash();
@@ -143,33 +160,111 @@ function setViewport(x, y) {
 }
 
 function zoomAbout(anchor, f, axes) {
+  const v = frame();
   setViewport(
-    axes.includes('x') ? zoomRange(state.x, anchor.x, f, nCols()) : state.x,
-    axes.includes('y') ? zoomRange(state.y, anchor.y, f, nRows()) : state.y);
+    axes.includes('x') ? zoomRange(v.x, anchor.x, f, v.nx) : v.x,
+    axes.includes('y') ? zoomRange(v.y, anchor.y, f, v.ny) : v.y);
 }
 
 function zoomCentre(f, axes) {
-  zoomAbout({ x: (state.x[0] + state.x[1]) / 2, y: (state.y[0] + state.y[1]) / 2 }, f, axes);
+  const v = frame();
+  zoomAbout({ x: (v.x[0] + v.x[1]) / 2, y: (v.y[0] + v.y[1]) / 2 }, f, axes);
 }
 
 function panPixels(dx, dy) {
   const plot = heatmap.plotRect();
   if (!plot) return;
+  const v = frame();
   setViewport(
-    panRange(state.x, (-dx / plot.width) * (state.x[1] - state.x[0]), nCols()),
-    panRange(state.y, (-dy / plot.height) * (state.y[1] - state.y[0]), nRows()));
+    panRange(v.x, (-dx / plot.width) * (v.x[1] - v.x[0]), v.nx),
+    panRange(v.y, (-dy / plot.height) * (v.y[1] - v.y[0]), v.ny));
+}
+
+/** The dragged rectangle in the view's units, clamped: {x: [a, b], y: [a, b]}. */
+function dragged(from, to) {
+  const a = heatmap.toPosition(from.x, from.y);
+  const b = heatmap.toPosition(to.x, to.y);
+  const v = frame();
+  return {
+    x: [Math.max(0, Math.min(a.x, b.x)), Math.min(v.nx, Math.max(a.x, b.x))],
+    y: [Math.max(0, Math.min(a.y, b.y)), Math.min(v.ny, Math.max(a.y, b.y))],
+  };
 }
 
 function boxZoom(from, to) {
-  const a = heatmap.toPosition(from.x, from.y);
-  const b = heatmap.toPosition(to.x, to.y);
-  const x = [Math.max(0, Math.min(a.x, b.x)), Math.min(nCols(), Math.max(a.x, b.x))];
-  const y = [Math.max(0, Math.min(a.y, b.y)), Math.min(nRows(), Math.max(a.y, b.y))];
-  setViewport(clampRange(x, nCols()), clampRange(y, nRows()));
+  const d = dragged(from, to);
+  const v = frame();
+  setViewport(clampRange(d.x, v.nx), clampRange(d.y, v.ny));
 }
 
 function reset() {
-  setViewport([0, nCols()], [0, nRows()]);
+  const v = frame();
+  setViewport([0, v.nx], [0, v.ny]);
+}
+
+// ---- views and clusters ---------------------------------------------------------------------
+
+/** Switches between the token and the cluster heatmap. */
+function setMode(view) {
+  if (!clustered || view === state.view) return;
+  state.view = view;
+  modeChanged();
+}
+
+function modeChanged() {
+  controls.showMode(state.view, Boolean(clustered));
+  const v = frame();
+  heatmap.setDomains(v.x, v.y);
+  drawOverlay(null);
+  writeHash();
+  reload(0);
+  showRegion();
+}
+
+/** A click in the cluster view: the token heatmap zoomed to exactly that block of clusters. */
+function openBlock(p) {
+  const cell = heatmap.cellAt(Math.floor(p.y), Math.floor(p.x));
+  if (!cell) return;
+  state.x = [cell.colStart, cell.colEnd];
+  state.y = [cell.rowStart, cell.rowEnd];
+  state.view = 'tokens';
+  modeChanged();
+}
+
+/** A cluster picked in the cluster search: the token view over its rows (and columns). */
+function pickCluster(hit) {
+  const range = [hit.node.start, hit.node.end];
+  if (hit.axis === 'rows' || manifest.symmetric) state.y = range;
+  if (hit.axis === 'cols' || manifest.symmetric) state.x = range;
+  state.view = 'tokens';
+  modeChanged();
+}
+
+// ---- region ---------------------------------------------------------------------------------
+
+/** A Shift-drag: the region of positions under the rectangle (whole clusters in the cluster view). */
+function selectRegion(from, to) {
+  setRegion(regionOf(dragged(from, to), frame(), inClusters() ? clustered : null));
+}
+
+function setRegion(region) {
+  state.region = region;
+  writeHash();
+  drawOverlay(null);
+  showRegion();
+}
+
+function zoomToRegion() {
+  const r = state.region;
+  if (!r) return;
+  [state.x, state.y] = [clampRange([r.x0, r.x1], nCols()), clampRange([r.y0, r.y1], nRows())];
+  if (inClusters()) setMode('tokens'); else setViewport(state.x, state.y);
+}
+
+/** Fills the region panel: the cells of the view on screen inside the region, and its best pairs. */
+function showRegion() {
+  if (!state.region || !manifest) regionPanel.hide();
+  else regionPanel.show(state.region, regionSource(api, state, manifest, inClusters() ? clustered : null));
 }
 
 // ---- loading and drawing --------------------------------------------------------------------
@@ -184,13 +279,16 @@ async function load() {
   if (inflight) inflight.abort();
   const controller = new AbortController();
   inflight = controller;
-  const [x0, x1] = requestRange(state.x, nCols());
-  const [y0, y1] = requestRange(state.y, nRows());
+  const v = frame();
+  const [x0, x1] = requestRange(v.x, v.nx);
+  const [y0, y1] = requestRange(v.y, v.ny);
   const query = { metric: state.metric, agg: state.agg, x0, x1, y0, y1, res: state.res };
-  if (manifest.symmetric || state.mask) query.mask = state.mask;
+  if (manifest.symmetric) query.mask = state.mask;
   try {
     const timing = {};
-    const next = await api.view(state.run, query, controller.signal, timing);
+    const next = inClusters()
+      ? await clustered.viewSpec(api, query, controller.signal, timing)
+      : await api.view(state.run, query, controller.signal, timing);
     if (controller !== inflight) return;
     spec = next;
     spec.query = query;
@@ -214,14 +312,17 @@ async function draw() {
   const values = spec.data.values.map((c) => c.value).filter((v) => v !== null && Number.isFinite(v));
   const colour = colourScale(state, values, manifest.ranges && manifest.ranges[state.metric]);
   const size = plotSize();
+  const v = frame();
+  const clusterCells = inClusters();
   const shown = await heatmap.render(spec, {
-    ...size, xdom: state.x, ydom: state.y, colour,
+    ...size, xdom: v.x, ydom: v.y, colour,
     colourTitle: `${state.agg} ${state.metric}`,
-    fileName: `simheat-${manifest.runId}-${state.metric}-${state.agg}`,
+    fileName: `simheat-${manifest.runId}-${clusterCells ? 'clusters-' : ''}${state.metric}-${state.agg}`,
+    describe: clustered && !clusterCells ? (cell) => clustered.describe(cell) : null,
   });
   if (!shown) return false;
-  if (learnMargins(size)) await heatmap.resize(plotSize().width, plotSize().height);
-  heatmap.setDomains(state.x, state.y);
+  if (heatmap.learnMargins(size)) await heatmap.resize(plotSize().width, plotSize().height);
+  heatmap.setDomains(frame().x, frame().y);
   controls.showColour(colour, spec.usermeta || {});
   $('notice').hidden = true;
   const q = spec.query;
@@ -232,9 +333,11 @@ async function draw() {
   body.span = String(meta.binCols ?? meta.span ?? '');
   body.spanRows = String(meta.binRows ?? meta.span ?? '');
   body.level = String((spec.usermeta || {}).level ?? '');
-  controls.showReadout(q, spec.usermeta || {}, spec.data.values.length);
+  body.mode = clusterCells ? 'clusters' : 'tokens';
+  if (clusterCells) controls.showClusterReadout(spec.usermeta, spec.data.values.length);
+  else controls.showReadout(q, spec.usermeta || {}, spec.data.values.length);
   drawOverlay(null);
-  await inspector.showProfile(heatmap.cells, sel(), state.x, spec.usermeta || {}, $('profile').clientWidth);
+  if (!clusterCells) await inspector.showProfile(heatmap.cells, sel(), state.x, spec.usermeta || {}, $('profile').clientWidth);
   settle();
   return true;
 }
@@ -245,19 +348,8 @@ function reportDrawTime(arrived) {
 }
 
 function plotSize() {
-  const ratio = Math.min(2, Math.max(0.5, nCols() / nRows()));
-  const w = Math.min(chart.clientWidth - margins.width - 40, (chart.clientHeight - margins.height - 40) * ratio);
-  return { width: Math.max(160, Math.floor(w)), height: Math.max(160, Math.floor(w / ratio)) };
-}
-
-/** Records the space the last render took around its plot; returns whether it changed. */
-function learnMargins(size) {
-  const box = heatmap.embedSize();
-  if (!box) return false;
-  const learned = { width: Math.ceil(box.width - size.width), height: Math.ceil(box.height - size.height) };
-  const changed = Math.abs(learned.width - margins.width) > 4 || Math.abs(learned.height - margins.height) > 4;
-  margins = learned;
-  return changed;
+  const v = frame();
+  return heatmap.fittingSize(Math.min(2, Math.max(0.5, v.nx / v.ny)));
 }
 
 function setBusy(on) {
@@ -290,7 +382,12 @@ function unexpected(error) {
 function drawOverlay(box) {
   const plot = heatmap.plotRect();
   if (plot) body.plot = [plot.left, plot.top, plot.width, plot.height].map(Math.round).join(',');
-  const drawn = overlay.draw(plot, heatmap.dom, sel(), box);
+  const clusterCells = inClusters();
+  const extras = {};
+  if (clustered && !clusterCells && plot && heatmap.dom) extras.rules = clustered.rules(heatmap.dom.x, heatmap.dom.y, plot);
+  if (state.region) extras.region = clusterCells ? clustered.toClusters(state.region) : state.region;
+  const drawn = overlay.draw(plot, heatmap.dom, clusterCells ? null : sel(), box, extras);
+  body.boundaries = String(extras.rules ? extras.rules.x.length + extras.rules.y.length : 0);
   if (drawn) body.crosshair = `${state.row},${state.col}`;
   else delete body.crosshair;
 }
@@ -304,7 +401,11 @@ function sel() {
 function select(row, col, focus) {
   state.row = row;
   state.col = col;
-  if (focus && row !== null) {
+  if (focus && row !== null && inClusters()) {
+    state.x = windowAround(col, Math.min(FOCUS_WINDOW, state.x[1] - state.x[0]), nCols());
+    state.y = windowAround(row, Math.min(FOCUS_WINDOW, state.y[1] - state.y[0]), nRows());
+    setMode('tokens');
+  } else if (focus && row !== null) {
     setViewport(
       windowAround(col, Math.min(FOCUS_WINDOW, state.x[1] - state.x[0]), nCols()),
       windowAround(row, Math.min(FOCUS_WINDOW, state.y[1] - state.y[0]), nRows()));
@@ -313,7 +414,7 @@ function select(row, col, focus) {
     writeHash();
   }
   refreshSelection();
-  if (spec) inspector.showProfile(heatmap.cells, sel(), state.x, spec.usermeta || {}, $('profile').clientWidth);
+  if (spec && !inClusters()) inspector.showProfile(heatmap.cells, sel(), state.x, spec.usermeta || {}, $('profile').clientWidth);
 }
 
 function pickToken(axis, hit) {
@@ -326,35 +427,16 @@ function pickToken(axis, hit) {
 }
 
 /** Loads the selected pair's exact value and the row token's neighbours. */
-async function refreshSelection() {
-  if (selectionRequest) selectionRequest.abort();
-  const s = sel();
-  inspector.showSelection(s, null, state);
-  if (!s || !manifest) {
-    inspector.showNeighbours(null);
-    return;
-  }
-  const controller = new AbortController();
-  selectionRequest = controller;
-  const k = Math.min(20, (manifest.neighbors && manifest.neighbors.k) || 10);
-  const pair = { metric: state.metric, agg: state.agg, x0: s.col, x1: s.col + 1, y0: s.row, y1: s.row + 1, res: 32 };
-  const [one, near] = await Promise.allSettled([
-    api.view(state.run, pair, controller.signal),
-    api.neighbors(state.run, state.metric, s.row, k, controller.signal),
-  ]);
-  if (controller !== selectionRequest) return;
-  const cell = one.status === 'fulfilled' ? one.value.data.values[0] : null;
-  const missing = { rowToken: '—', colToken: '—', value: NaN };
-  inspector.showSelection(s, cell ? { rowToken: cell.rowLabel, colToken: cell.colLabel, value: cell.value } : missing, state);
-  inspector.showNeighbours(near.status === 'fulfilled' ? near.value : null,
-    near.status === 'rejected' && !api.isAbort(near.reason) ? near.reason.message : null);
+function refreshSelection() {
+  if (manifest) inspector.load(api, state, manifest, sel());
 }
 
 function downloadCsv() {
   if (!spec) return;
   const q = spec.query;
-  download(`simheat-${manifest.runId}-${q.metric}-${q.agg}-r${q.y0}-${q.y1}-c${q.x0}-${q.x1}.csv`,
-    cellsToCsv(spec.data.values), 'text/csv');
+  const clusterCells = body.mode === 'clusters';
+  download(`simheat-${manifest.runId}-${clusterCells ? 'clusters-' : ''}${q.metric}-${q.agg}-r${q.y0}-${q.y1}-c${q.x0}-${q.x1}.csv`,
+    cellsToCsv(spec.data.values, clusterCells ? CLUSTER_COLUMNS : undefined), 'text/csv');
 }
 
 boot();

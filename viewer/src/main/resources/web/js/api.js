@@ -52,5 +52,15 @@ export const tokens = (id, q, limit, axis, signal) =>
 export const neighbors = (id, metric, position, k, signal) =>
   getJson(`${run(id)}/neighbors/${encodeURIComponent(metric)}/${position}`, { k }, signal);
 
+/** The cluster tree of one axis ('rows' or 'cols') of a run in cluster order. */
+export const clusters = (id, axis, signal) => getJson(`${run(id)}/clusters`, { axis }, signal);
+
+/** The cluster-pooled matrix of a metric: {rows, cols, rowClusters, colClusters, pairs, mean, max, min}. */
+export const clusterTiles = (id, metric, signal) =>
+  getJson(`${run(id)}/cluster-tiles/${encodeURIComponent(metric)}`, {}, signal);
+
+/** The best token pairs of a region {metric, x0, x1, y0, y1, limit}. */
+export const pairs = (id, query, signal) => getJson(`${run(id)}/pairs`, query, signal);
+
 /** Whether an error is only the cancellation of a request that a newer one replaced. */
 export const isAbort = (e) => e && e.name === 'AbortError';

@@ -1,5 +1,7 @@
-// The settings panel, the run picker, the bar above the chart and the help overlay: fills them
-// from the state and the run's manifest, and reports the analyst's changes as state patches.
+// The settings panel, the run picker (each run with its order, and a one-click switch to the same
+// input in its other order), the bar above the chart (the token/cluster view switch) and the help
+// overlay: fills them from the state and the run's manifest, and reports the analyst's changes as
+// state patches.
 
 import { RES_CHOICES } from './state.js';
 import { DIVERGING, SEQUENTIAL, defaultScheme } from './colour.js';
@@ -8,10 +10,16 @@ const $ = (id) => document.getElementById(id);
 const fmt = new Intl.NumberFormat('en-US');
 
 export class Controls {
-  /** cb: runChanged(run), viewChanged(patch), colourChanged(patch), zoom(f), reset(), csv(). */
+  /**
+   * cb: runChanged(run), orderSwitched(run), modeChanged(view), viewChanged(patch),
+   * colourChanged(patch), zoom(f), reset(), csv().
+   */
   constructor(cb) {
     this.state = null;
     $('run').addEventListener('change', (e) => cb.runChanged(e.target.value));
+    $('order-switch').addEventListener('click', (e) => cb.orderSwitched(e.currentTarget.dataset.run));
+    $('view-tokens').addEventListener('click', () => cb.modeChanged('tokens'));
+    $('view-clusters').addEventListener('click', () => cb.modeChanged('clusters'));
     $('metric').addEventListener('change', (e) => cb.viewChanged({ metric: e.target.value }));
     $('agg').addEventListener('change', (e) => cb.viewChanged({ agg: e.target.value }));
     $('res').addEventListener('input', (e) => { $('res-out').value = RES_CHOICES[e.target.value]; });
@@ -50,8 +58,11 @@ export class Controls {
   /** Fills every control from the state and the run's manifest. */
   show(state, manifest, runs) {
     this.state = state;
-    options($('run'), runs.map((r) => [r.runId, `${r.runId}${r.latest ? '  · latest' : ''}`]), manifest.runId);
+    options($('run'), runs.map((r) => [r.runId, `${r.runId} · ${orderLabel(r)}${r.symmetric ? '' : ' · cross'}${r.latest ? ' · latest' : ''}`]), manifest.runId);
     $('run').title = (runs.find((r) => r.runId === manifest.runId) || {}).source || '';
+    this.showOrderSwitch(manifest, runs);
+    this.showAxes(manifest);
+    this.showMode(state.view, Boolean(manifest.order && manifest.order.kind === 'cluster'));
     options($('metric'), manifest.metrics.map((m) => [m, m]), state.metric);
     options($('agg'), manifest.aggregations.map((a) => [a, a]), state.agg);
     $('res').value = Math.max(0, RES_CHOICES.indexOf(state.res));
@@ -66,6 +77,41 @@ export class Controls {
     $('pct-out').value = `${state.pct}%`;
     this.showDomainFields(state);
     this.showFacts(manifest);
+  }
+
+  /**
+   * The switch to the newest other run over the same input (same sources and shape) in another
+   * order, when there is one.
+   */
+  showOrderSwitch(manifest, runs) {
+    const current = runs.find((r) => r.runId === manifest.runId);
+    const twin = current && runs.find((r) => r.runId !== current.runId && r.source === current.source
+      && r.colsSource === current.colsSource && r.n === current.n && r.nCols === current.nCols
+      && (r.order !== current.order || r.clusters !== current.clusters));
+    const button = $('order-switch');
+    button.hidden = !twin;
+    if (twin) {
+      button.dataset.run = twin.runId;
+      button.textContent = `Show in ${orderLabel(twin)}`;
+      button.title = `The same input in ${orderLabel(twin)}: run ${twin.runId}`;
+    }
+  }
+
+  /** Search boxes per axis, named after each axis's source in a cross run; the cluster search. */
+  showAxes(m) {
+    const name = (source) => (source && source.uri ? ` (${source.uri.split(/[\\/]/).pop()})` : '');
+    $('search-rows').placeholder = m.symmetric ? 'Find a row token…' : `Find a row token${name(m.source)}…`;
+    $('search-cols').placeholder = m.symmetric ? 'Find a column token…' : `Find a column token${name(m.colsSource)}…`;
+    $('search-rows').setAttribute('aria-label', m.symmetric ? 'Search row tokens' : 'Search the row vocabulary');
+    $('search-cols').setAttribute('aria-label', m.symmetric ? 'Search column tokens' : 'Search the column vocabulary');
+    $('cluster-search').hidden = !(m.order && m.order.kind === 'cluster');
+  }
+
+  /** The token/cluster switch, for runs in cluster order. */
+  showMode(view, clustered) {
+    $('view-switch').hidden = !clustered;
+    $('view-tokens').setAttribute('aria-pressed', String(view !== 'clusters'));
+    $('view-clusters').setAttribute('aria-pressed', String(view === 'clusters'));
   }
 
   showScheme(state) {
@@ -93,12 +139,22 @@ export class Controls {
     this.colour = colour;
     this.showScheme(this.state);
     $('domain-note').textContent = `${colour.note} ${fmtValue(colour.domain[0])} to ${fmtValue(colour.domain[1])}.`;
-    $('mask-field').hidden = !('mask' in meta);
+    $('mask-field').hidden = !('mask' in meta) || this.state.view === 'clusters';
     const pooled = meta.mask === true && meta.maskExact === false;
     $('mask-note').hidden = !pooled;
     $('mask-note').textContent = pooled
       ? 'Cells on the diagonal are too large to recompute here: their max and min still include self-pairs; means exclude them.'
       : '';
+  }
+
+  /** The bar's chips in the cluster view: the window of clusters and the clusters per cell. */
+  showClusterReadout(meta, count) {
+    const pooled = chip('Pooling', meta.binRows === 1 && meta.binCols === 1 ? '1:1' : `${meta.binRows}×${meta.binCols}`);
+    pooled.title = 'Clusters per cell, rows × columns';
+    $('readout').replaceChildren(
+      chip('Row clusters', `${meta.y0}–${meta.y1 - 1}`),
+      chip('Col clusters', `${meta.x0}–${meta.x1 - 1}`),
+      pooled, chip('Cells', fmt.format(count)));
   }
 
   showReadout(q, meta, count) {
@@ -116,7 +172,8 @@ export class Controls {
       ['Matrix', `${fmt.format(m.n)} × ${fmt.format(m.nCols)}${m.symmetric ? ' (symmetric)' : ''}`],
       ['Dimension', fmt.format(m.dim)],
       ['Levels', `0–${m.maxZoom}, stored 0–${m.storedZoom}`],
-      ['Order', m.order ? m.order.kind : 'input'],
+      ['Order', orderFact(m)],
+      ...(m.order && m.order.algorithm ? [['Clustering', `${m.order.algorithm}${m.order.seed != null ? `, seed ${m.order.seed}` : ''}`]] : []),
       ['Neighbours', m.neighbors ? `top ${m.neighbors.k}` : '—'],
       ['Created', m.createdAt ? m.createdAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC') : '—'],
     ];
@@ -134,6 +191,18 @@ export class Controls {
     $('help').hidden = true;
     return open;
   }
+}
+
+/** A run's order in the picker: "input order" or "cluster order (K = 12)". */
+function orderLabel(r) {
+  if (r.order !== 'cluster') return 'input order';
+  return r.colsClusters ? `cluster order (K = ${r.clusters} × ${r.colsClusters})` : `cluster order (K = ${r.clusters})`;
+}
+
+function orderFact(m) {
+  const o = m.order;
+  if (!o || o.kind !== 'cluster') return 'input';
+  return o.colsClusters ? `clusters, K = ${o.clusters} × ${o.colsClusters}` : `clusters, K = ${o.clusters}`;
 }
 
 function options(select, pairs, value) {

@@ -1,11 +1,16 @@
-// CSV export of the visible cells (PNG and SVG come from vega-embed's own actions menu).
+// CSV export of cells: the visible ones, a region's, or the cluster view's (PNG and SVG come from
+// vega-embed's own actions menu).
 
 const COLUMNS = ['y0', 'y1', 'x0', 'x1', 'rowLabel', 'colLabel', 'pairs', 'value', 'mean', 'max', 'min'];
 
+/** The cluster view's cells: cluster indices, then the positions those clusters cover. */
+export const CLUSTER_COLUMNS = ['y0', 'y1', 'x0', 'x1', 'rowLabel', 'colLabel', 'rowStart', 'rowEnd',
+  'colStart', 'colEnd', 'pairs', 'value', 'mean', 'max', 'min'];
+
 /** The cells as RFC 4180 CSV: one header line, then one line per cell. */
-export function cellsToCsv(cells) {
-  const lines = [COLUMNS.join(',')];
-  for (const c of cells) lines.push(COLUMNS.map((k) => field(c[k])).join(','));
+export function cellsToCsv(cells, columns = COLUMNS) {
+  const lines = [columns.join(',')];
+  for (const c of cells) lines.push(columns.map((k) => field(c[k])).join(','));
   return lines.join('\r\n') + '\r\n';
 }
 

@@ -1,6 +1,6 @@
 // Pointer gestures on the heatmap: wheel zoom about the pointer (Alt: columns only, Shift: rows
-// only), drag to pan, Shift-drag to box zoom, click to select, double-click to reset. The
-// controller does the work; this file only reads the mouse.
+// only), drag to pan, Shift-drag to select a region, Alt-drag to box zoom, click to select,
+// double-click to reset. The controller does the work; this file only reads the mouse.
 
 const CLICK_SLOP = 4;
 const CLICK_DELAY = 230;
@@ -8,7 +8,7 @@ const CLICK_DELAY = 230;
 /**
  * Listens on the heatmap's host element. ctl: toPosition(clientX, clientY), zoom(anchor, f, axes),
  * panPixels(dx, dy), box(fromClient, toClient) (toClient null hides it), boxZoom(from, to),
- * select(position), reset().
+ * region(from, to), select(position), reset().
  */
 export function attachGestures(host, ctl) {
   let drag = null;
@@ -28,7 +28,8 @@ export function attachGestures(host, ctl) {
     e.preventDefault();
     host.focus({ preventScroll: true });
     host.setPointerCapture(e.pointerId);
-    drag = { start: { x: e.clientX, y: e.clientY }, last: { x: e.clientX, y: e.clientY }, box: e.shiftKey, moved: false };
+    const kind = e.shiftKey ? 'region' : e.altKey ? 'zoom' : null;
+    drag = { start: { x: e.clientX, y: e.clientY }, last: { x: e.clientX, y: e.clientY }, box: kind, moved: false };
   });
 
   host.addEventListener('pointermove', (e) => {
@@ -52,7 +53,8 @@ export function attachGestures(host, ctl) {
     host.classList.remove('is-boxing', 'is-panning');
     if (d.box) ctl.box(null, null);
     if (d.box && d.moved) {
-      ctl.boxZoom(d.start, { x: e.clientX, y: e.clientY });
+      const end = { x: e.clientX, y: e.clientY };
+      if (d.box === 'region') ctl.region(d.start, end); else ctl.boxZoom(d.start, end);
     } else if (!d.moved && e.type === 'pointerup') {
       const at = ctl.toPosition(e.clientX, e.clientY);
       clearTimeout(clickTimer);
@@ -71,8 +73,9 @@ export function attachGestures(host, ctl) {
 
 /**
  * Keyboard: arrows pan (Shift: half a window), + and - zoom (Alt: columns only; read from the key's
- * position, since + needs Shift on many layouts), 0 resets, Escape clears the selection or closes
- * the help, / focuses the row search, ? opens the help.
+ * position, since + needs Shift on many layouts), 0 resets, Escape closes the help or clears the
+ * region or the selection, / focuses the row search, c switches between tokens and clusters, ?
+ * opens the help.
  */
 export function attachKeys(ctl) {
   const zoomKeys = { Equal: 1 / 1.5, NumpadAdd: 1 / 1.5, Minus: 1.5, NumpadSubtract: 1.5 };
@@ -90,6 +93,7 @@ export function attachKeys(ctl) {
       Escape: () => ctl.escape(),
       '/': () => ctl.focusSearch(),
       '?': () => ctl.help(),
+      c: () => ctl.toggleView(),
     }[e.key];
     if (e.code in zoomKeys) action = () => ctl.zoomCentre(zoomKeys[e.code], e.altKey ? 'x' : 'xy');
     if (action) {

@@ -1,5 +1,5 @@
-// The right-hand panel: the selected pair, the row token's nearest neighbours (a click jumps to
-// that cell) and the row profile, a small Vega-Lite line chart of the selected row across the
+// The right-hand panel: the selected pair (its exact value loaded here), the row token's nearest
+// neighbours (a click jumps to that cell; a cross run's row has its best columns) and the row profile, a small Vega-Lite line chart of the selected row across the
 // visible columns, drawn from the same cells as the heatmap.
 
 const PROFILE_CONFIG = {
@@ -14,6 +14,35 @@ export class Inspector {
     this.onJump = onJump;
     this.profileResult = null;
     this.neighbourList = [];
+    this.cross = false;
+    this.request = null;
+  }
+
+  /**
+   * Loads and shows a selection {row, col} (or clears it for null): the pair's exact value from a
+   * 1 × 1 view and the row's neighbours; a newer call cancels an older one.
+   */
+  async load(api, state, manifest, sel) {
+    if (this.request) this.request.abort();
+    this.showSelection(sel, null, state);
+    if (!sel) {
+      this.showNeighbours(null);
+      return;
+    }
+    const controller = new AbortController();
+    this.request = controller;
+    const k = Math.min(20, (manifest.neighbors && manifest.neighbors.k) || 10);
+    const pair = { metric: state.metric, agg: state.agg, x0: sel.col, x1: sel.col + 1, y0: sel.row, y1: sel.row + 1, res: 32 };
+    const [one, near] = await Promise.allSettled([
+      api.view(state.run, pair, controller.signal),
+      api.neighbors(state.run, state.metric, sel.row, k, controller.signal),
+    ]);
+    if (controller !== this.request) return;
+    const cell = one.status === 'fulfilled' ? one.value.data.values[0] : null;
+    const missing = { rowToken: '—', colToken: '—', value: NaN };
+    this.showSelection(sel, cell ? { rowToken: cell.rowLabel, colToken: cell.colLabel, value: cell.value } : missing, state);
+    this.showNeighbours(near.status === 'fulfilled' ? near.value : null,
+      near.status === 'rejected' && !api.isAbort(near.reason) ? near.reason.message : null);
   }
 
   /** Shows the selected pair. pair: {rowToken, colToken, value} from an exact 1 × 1 view, or null. */
@@ -50,7 +79,7 @@ export class Inspector {
       return;
     }
     const lowerIsBetter = result.metric === 'l2';
-    heading(this.neighboursTitle, 'Neighbours of ', result.token, ` · ${result.metric}`);
+    heading(this.neighboursTitle, this.cross ? 'Best columns for ' : 'Neighbours of ', result.token, ` · ${result.metric}`);
     const scores = result.neighbors.map((n) => n.score);
     const lo = Math.min(...scores, lowerIsBetter ? Infinity : 0);
     const hi = Math.max(...scores);

@@ -1,6 +1,7 @@
-// Type-ahead token search for one axis: asks the server as the analyst types (debounced, older
-// requests cancelled), lists matches with their positions so duplicates are told apart, and hands
-// the picked hit to the controller. Keyboard: ↑/↓ move, Enter picks, Escape closes.
+// Type-ahead search: asks as the analyst types (debounced, older requests cancelled), lists matches
+// with their positions so duplicates are told apart (or a hit's own note, such as a cluster's size),
+// and hands the picked hit to the controller. One per axis for tokens, one for clusters. Keyboard:
+// ↑/↓ move, Enter picks, Escape closes.
 
 import { isAbort } from './api.js';
 
@@ -8,7 +9,9 @@ const DEBOUNCE_MS = 120;
 const LIMIT = 20;
 
 export class TokenSearch {
-  /** find(q, limit, signal) resolves to [{token, position, id}]; onPick(hit) is called on a pick. */
+  /**
+   * find(q, limit, signal) resolves to [{token, position, note?}]; onPick(hit) is called on a pick.
+   */
   constructor(input, list, find, onPick) {
     Object.assign(this, { input, list, find, onPick, hits: [], active: -1, timer: null, pending: null });
     input.addEventListener('input', () => this.schedule());
@@ -56,14 +59,14 @@ export class TokenSearch {
       li.append(highlight(h.token, q));
       const pos = document.createElement('span');
       pos.className = 'pos';
-      pos.textContent = `#${h.position}`;
+      pos.textContent = h.note ?? `#${h.position}`;
       li.append(pos);
       return li;
     });
     if (!hits.length) {
       const li = document.createElement('li');
       li.className = 'none';
-      li.textContent = error ? `Search failed: ${error}` : `No token matches “${q}”`;
+      li.textContent = error ? `Search failed: ${error}` : `Nothing matches “${q}”`;
       items.push(li);
     }
     this.list.replaceChildren(...items);

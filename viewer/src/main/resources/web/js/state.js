@@ -1,7 +1,8 @@
-// The view state and its URL form. Everything the analyst sees (run, metric, pooling, viewport,
-// resolution, colour settings, selection) is one plain object kept in the location hash, so a
-// reload or a shared link restores the same view. Viewport ranges are half-open matrix positions
-// and may be fractional while zooming; requests round them outwards.
+// The view state and its URL form. Everything the analyst sees (run, metric, pooling, view, viewport,
+// resolution, colour settings, selection, region) is one plain object kept in the location hash, so
+// a reload or a shared link restores the same view. The token view's ranges (x, y) are half-open
+// matrix positions and may be fractional while zooming; requests round them outwards. The cluster
+// view (view 'clusters') keeps its own ranges (cx, cy) in cluster indices. A region is in positions.
 
 export const RES_CHOICES = [32, 48, 64, 96, 128, 192, 256, 384, 512];
 export const DEFAULT_RES = 128;
@@ -15,6 +16,7 @@ export function defaults() {
     x: null, y: null,
     scheme: '', reverse: false, domain: 'auto', dmin: null, dmax: null, pct: 2,
     mask: false, row: null, col: null,
+    view: 'tokens', cx: null, cy: null, region: null,
   };
 }
 
@@ -37,6 +39,10 @@ export function parseHash(hash) {
   s.mask = p.get('mask') === '1';
   const sel = range(p.get('sel'), true);
   if (sel) [s.row, s.col] = sel.map(Math.round);
+  s.view = p.get('view') === 'clusters' ? 'clusters' : 'tokens';
+  s.cx = range(p.get('cx'));
+  s.cy = range(p.get('cy'));
+  s.region = region(p.get('reg'));
   return s;
 }
 
@@ -57,6 +63,10 @@ export function toHash(s) {
   if (s.domain === 'pct') put('pct', s.pct);
   if (s.mask) put('mask', '1');
   if (s.row !== null && s.col !== null) put('sel', `${s.row},${s.col}`);
+  if (s.view === 'clusters') put('view', 'clusters');
+  if (s.cx) put('cx', s.cx.map(fmt).join(','));
+  if (s.cy) put('cy', s.cy.map(fmt).join(','));
+  if (s.region) put('reg', [s.region.x0, s.region.x1, s.region.y0, s.region.y1].join(','));
   return '#' + p.toString().replaceAll('%2C', ',');
 }
 
@@ -67,6 +77,12 @@ function range(text, allowEqual = false) {
   return v;
 }
 
+function region(text) {
+  const v = text ? text.split(',').map(Number) : [];
+  if (v.length !== 4 || !v.every(Number.isInteger) || v[0] >= v[1] || v[2] >= v[3] || v[0] < 0 || v[2] < 0) return null;
+  return { x0: v[0], x1: v[1], y0: v[2], y1: v[3] };
+}
+
 function number(text) {
   if (text === null || text === '') return null;
   const v = Number(text);
@@ -75,6 +91,39 @@ function number(text) {
 
 function fmt(v) {
   return String(Math.round(v * 100) / 100);
+}
+
+/**
+ * A state made to fit a run: known metric and pooling, ranges inside the matrix (and the cluster
+ * view's inside its clusters), a selection and region inside it, no self-pairs mask on a cross run,
+ * and the token view for a run in input order. clustered: the run's ClusteredRun or null.
+ */
+export function normalise(s, m, clustered) {
+  s.metric = m.metrics.includes(s.metric) ? s.metric : m.metrics[0];
+  s.agg = m.aggregations.includes(s.agg) ? s.agg : m.aggregations[0];
+  s.x = s.x ? clampRange(s.x, m.nCols) : [0, m.nCols];
+  s.y = s.y ? clampRange(s.y, m.n) : [0, m.n];
+  const inside = s.row !== null && s.col !== null && s.row >= 0 && s.row < m.n && s.col >= 0 && s.col < m.nCols;
+  if (!inside) [s.row, s.col] = [null, null];
+  s.mask = m.symmetric && s.mask;
+  s.view = clustered ? s.view : 'tokens';
+  s.cx = clustered ? (s.cx ? clampRange(s.cx, clustered.cols.count) : [0, clustered.cols.count]) : null;
+  s.cy = clustered ? (s.cy ? clampRange(s.cy, clustered.rows.count) : [0, clustered.rows.count]) : null;
+  if (s.region && (s.region.x1 > m.nCols || s.region.y1 > m.n)) s.region = null;
+  return s;
+}
+
+/** The settings that carry over to the same input in another order (positions do not). */
+export function carriedOver(s) {
+  const { metric, agg, res, scheme, reverse, domain, dmin, dmax, pct, view } = s;
+  return { ...defaults(), metric, agg, res, scheme, reverse, domain, dmin, dmax, pct, view };
+}
+
+/** The shown view's ranges and extents: positions, or cluster indices in the cluster view. */
+export function frameOf(s, m, clustered) {
+  return s.view === 'clusters' && clustered
+    ? { x: s.cx, y: s.cy, nx: clustered.cols.count, ny: clustered.rows.count }
+    : { x: s.x, y: s.y, nx: m.nCols, ny: m.n };
 }
 
 /** Keeps [a, b) inside [0, extent) with a size between the minimum window and the extent. */

@@ -28,6 +28,7 @@ import org.simheat.viewer.testing.BinaryTile;
 import org.simheat.viewer.testing.ErrorBodies;
 import org.simheat.viewer.testing.Fixture;
 import org.simheat.viewer.testing.NaiveSimilarity;
+import org.simheat.viewer.testing.PairChecks;
 import org.simheat.viewer.testing.PooledCells;
 import org.simheat.viewer.testing.RawHttp;
 import org.simheat.viewer.testing.TestServer;
@@ -161,6 +162,36 @@ class ApiIT {
         }
       }
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Metric.class)
+  void regionPairsAreTheBruteForceBestPairsCountedOnce(Metric metric) {
+    long[][] regions = {{0, 600, 0, 600}, {0, 40, 560, 600}, {100, 180, 140, 260}, {9, 12, 9, 12}};
+    for (long[] r : regions) {
+      JsonNode answer =
+          getJson(
+              String.format(
+                  "/api/runs/%s/pairs?metric=%s&x0=%d&x1=%d&y0=%d&y1=%d&limit=25",
+                  RUN, metric.id(), r[0], r[1], r[2], r[3]));
+      PairChecks.check(answer, naive, metric, r[0], r[1], r[2], r[3], 25);
+    }
+    JsonNode copies =
+        getJson(
+            "/api/runs/latest/pairs?metric=" + metric.id() + "&x0=0&x1=600&y0=0&y1=600&limit=1");
+    if (metric != Metric.DOT) {
+      assertThat(
+              new long[] {copies.at("/pairs/0/row").asLong(), copies.at("/pairs/0/col").asLong()})
+          .as("row 599 is a copy of row 10: the best pair of the whole matrix")
+          .containsExactly(10, 599);
+    }
+  }
+
+  @Test
+  void aRunInInputOrderAnswersClusterQuestionsWith404() {
+    HttpResponse<String> r = server.get("/api/runs/latest/clusters");
+    assertThat(r.statusCode()).isEqualTo(404);
+    assertThat(ErrorBodies.assertClean(r.body())).contains("is in input order: it has no clusters");
   }
 
   @Test

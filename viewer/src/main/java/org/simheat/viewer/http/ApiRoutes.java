@@ -11,6 +11,7 @@ import org.simheat.format.RunLayout;
 import org.simheat.viewer.service.ApiException;
 import org.simheat.viewer.service.ViewerService;
 import org.simheat.viewer.service.ViewerService.Axis;
+import org.simheat.viewer.service.ViewerService.PairsRequest;
 import org.simheat.viewer.service.ViewerService.ViewRequest;
 
 /**
@@ -23,6 +24,9 @@ import org.simheat.viewer.service.ViewerService.ViewRequest;
  * /api/runs/{run}/view?metric=&amp;agg=&amp;x0=&amp;x1=&amp;y0=&amp;y1=&amp;res=&amp;mask=
  * /api/runs/{run}/tokens?q=&amp;limit=&amp;axis=rows|cols
  * /api/runs/{run}/neighbors/{metric}/{position}?k=
+ * /api/runs/{run}/clusters?axis=rows|cols
+ * /api/runs/{run}/cluster-tiles/{metric}?agg=mean,max,min
+ * /api/runs/{run}/pairs?metric=&amp;x0=&amp;x1=&amp;y0=&amp;y1=&amp;limit=
  * </pre>
  *
  * <p>Resolving a route validates every argument (run ids, metric ids, numbers) on the calling
@@ -35,6 +39,7 @@ final class ApiRoutes {
   static final int DEFAULT_TOKEN_LIMIT = 20;
   static final int DEFAULT_NEIGHBORS = 10;
   static final int DEFAULT_RES = 128;
+  static final int DEFAULT_PAIRS = 20;
 
   /** A validated API call; running it may block on Parquet reads. */
   @FunctionalInterface
@@ -96,6 +101,12 @@ final class ApiRoutes {
       int k = q.intOr("k", DEFAULT_NEIGHBORS);
       return json(() -> service.neighbors(run, metric, position, k));
     }
+    if (s.size() == 5 && s.get(3).equals("cluster-tiles")) {
+      String run = run(s.get(2));
+      String metric = metric(s.get(4));
+      Set<Aggregation> aggs = aggregations(q.get("agg"));
+      return json(() -> service.clusterTiles(run, metric, aggs));
+    }
     return null;
   }
 
@@ -110,9 +121,25 @@ final class ApiRoutes {
         int limit = q.intOr("limit", DEFAULT_TOKEN_LIMIT);
         Axis axis = axis(q.get("axis"));
         return json(() -> service.tokens(run, text == null ? "" : text, limit, axis));
+      case "clusters":
+        Axis side = axis(q.get("axis"));
+        return json(() -> service.clusters(run, side));
+      case "pairs":
+        return pairs(run, q);
       default:
         return null;
     }
+  }
+
+  /** The region pairs call; the region is required, metric defaults to the run's first. */
+  private Call pairs(String run, QueryParams q) {
+    String metric = q.get("metric") == null ? null : metric(q.get("metric"));
+    long x0 = QueryParams.parse("x0", q.require("x0"), Long.MAX_VALUE);
+    long x1 = QueryParams.parse("x1", q.require("x1"), Long.MAX_VALUE);
+    long y0 = QueryParams.parse("y0", q.require("y0"), Long.MAX_VALUE);
+    long y1 = QueryParams.parse("y1", q.require("y1"), Long.MAX_VALUE);
+    int limit = q.intOr("limit", DEFAULT_PAIRS);
+    return json(() -> service.pairs(run, new PairsRequest(metric, x0, x1, y0, y1, limit)));
   }
 
   /**

@@ -12,8 +12,8 @@ import org.simheat.viewer.store.OpenRun;
 /**
  * Attaches tokens to a view's bins: the first and last token of every row and column bin, and the
  * tokens of each bin's max pair where the view has them, looked up in one batch (a few hundred
- * positions, mostly cached while panning). A rectangular run has no column tokens; its columns are
- * labelled {@code #position}.
+ * positions, mostly cached while panning). A cross run's columns take their tokens from its column
+ * axis; a rectangular run without column tokens labels its columns {@code #position}.
  */
 final class AxisLabeller {
   private final OpenRun run;
@@ -29,20 +29,20 @@ final class AxisLabeller {
    */
   ViewCells label(ViewCells cells) throws IOException {
     Set<Long> wanted = new HashSet<>();
+    Set<Long> wantedCols = new HashSet<>();
     collect(cells.rows(), wanted);
     boolean symmetric = run.manifest().symmetric();
-    if (symmetric) {
-      collect(cells.cols(), wanted);
-    }
+    collect(cells.cols(), symmetric ? wanted : wantedCols);
     MaxPairs pairs = cells.maxPairs();
     if (pairs != null) {
       collect(pairs.rows(), wanted);
-      if (symmetric) {
-        collect(pairs.cols(), wanted);
-      }
+      collect(pairs.cols(), symmetric ? wanted : wantedCols);
     }
     Map<Long, String> tokens = run.tokens().tokens(wanted);
-    Map<Long, String> colTokens = symmetric ? tokens : Map.of();
+    Map<Long, String> colTokens =
+        symmetric
+            ? tokens
+            : run.colTokens() == null ? Map.of() : run.colTokens().tokens(wantedCols);
     return cells.withLabels(
         label(cells.rows(), tokens),
         label(cells.cols(), colTokens),

@@ -41,7 +41,8 @@ final class LiveMeans {
   }
 
   /**
-   * Computes the mean of tile (z, i, j) of a symmetric run's cosine or dot; max and min are null.
+   * Computes the mean of tile (z, i, j) of cosine or dot of a run whose columns have vectors; max
+   * and min are null.
    *
    * @throws IOException if the embeddings cannot be read
    */
@@ -55,7 +56,8 @@ final class LiveMeans {
     EmbeddingStore e = run.embeddings();
     boolean unit = metric == Metric.COSINE;
     float[] a = cellMeans(e, rowCell0, rows, s, g.rows(), unit);
-    float[] b = i == j ? a : cellMeans(e, colCell0, cols, s, g.cols(), unit);
+    boolean same = i == j && run.manifest().symmetric();
+    float[] b = same ? a : cellMeans(run.colEmbeddings(), colCell0, cols, s, g.cols(), unit);
     float[] mean = new float[rows * cols];
     DenseProduct.multiplyTransposed(a, rows, b, cols, e.dim(), mean);
     return new TileData(rows, cols, mean, null, null);

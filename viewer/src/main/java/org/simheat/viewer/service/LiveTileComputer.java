@@ -15,13 +15,15 @@ import org.simheat.viewer.store.TileData;
  * Computes a tile exactly from the embeddings, with the rule of the stored levels.
  *
  * <p>Tile (z, i, j) with span s = 2^(Z−z) and tile size T covers matrix rows [i·T·s, min((i·T +
- * rows)·s, N)) and columns [j·T·s, …). Those vectors only are read (A: p × d, B: q × d), their
- * norms taken in double precision, and D = A·Bᵀ computed by SGEMM. Each pair's value is cosine
+ * rows)·s, N)) and columns [j·T·s, …). Those vectors only are read (A: p × d from the rows'
+ * embeddings, B: q × d from the columns', which are the rows' own in a symmetric run), their norms
+ * taken in double precision, and D = A·Bᵀ computed by SGEMM. Each pair's value is cosine
  * D/(‖a‖·‖b‖) (0 if either row is zero), dot D, or l2 √max(0, ‖a‖² + ‖b‖² − 2D) (exactly 0 where
- * row and column are the same position). Cell (r, c) pools the pairs with ⌊row/s⌋ = r and ⌊col/s⌋ =
- * c: the mean in double over its pair count, the max and min of the float values, and the pair
- * attaining the max (the first in row-major order on ties: a later pair replaces it only if it is
- * larger, or equal and lexicographically earlier, since blocks visit a cell's pairs out of order).
+ * row and column are the same position of a symmetric run). Cell (r, c) pools the pairs with
+ * ⌊row/s⌋ = r and ⌊col/s⌋ = c: the mean in double over its pair count, the max and min of the float
+ * values, and the pair attaining the max (the first in row-major order on ties: a later pair
+ * replaces it only if it is larger, or equal and lexicographically earlier, since blocks visit a
+ * cell's pairs out of order).
  *
  * <p>Invariant: the result equals a stored tile of the same level up to float rounding of D (l2 of
  * near-identical rows is off by about √(ε·‖a‖²), as in the job). Cost: 2·p·q·d flops; products are
@@ -50,7 +52,8 @@ final class LiveTileComputer {
   }
 
   /**
-   * Computes tile (z, i, j) of a symmetric run at any level (callers check the level and tile).
+   * Computes tile (z, i, j) of a run whose columns have vectors, at any level (callers check the
+   * level and tile).
    *
    * @throws IOException if the embeddings cannot be read
    */
@@ -101,6 +104,8 @@ final class LiveTileComputer {
     private final OpenRun run;
     private final Metric metric;
     private final EmbeddingStore embeddings;
+    private final EmbeddingStore colEmbeddings;
+    private final boolean symmetric;
     private final long span;
     private final int rows;
     private final int cols;
@@ -120,6 +125,8 @@ final class LiveTileComputer {
       this.run = run;
       this.metric = metric;
       this.embeddings = run.embeddings();
+      this.colEmbeddings = run.colEmbeddings();
+      this.symmetric = run.manifest().symmetric();
       this.span = g.span(z);
       this.rows = g.rowsInTile(z, i);
       this.cols = g.colsInTile(z, j);
@@ -141,19 +148,19 @@ final class LiveTileComputer {
     TileData run() throws IOException {
       long rowStart = rowCell0 * span;
       long colStart = colCell0 * span;
-      VectorBlock fixedCols = colEnd - colStart <= BLOCK ? read(colStart, colEnd) : null;
+      VectorBlock fixedCols = colEnd - colStart <= BLOCK ? readCols(colStart, colEnd) : null;
       for (long r = rowStart; r < rowEnd; r += BLOCK) {
-        VectorBlock a = read(r, Math.min(r + BLOCK, rowEnd));
+        VectorBlock a = VectorBlock.read(embeddings, r, Math.min(r + BLOCK, rowEnd));
         for (long c = colStart; c < colEnd; c += BLOCK) {
-          VectorBlock b = fixedCols != null ? fixedCols : read(c, Math.min(c + BLOCK, colEnd));
-          multiply(a, b.samePositions(a) ? a : b);
+          VectorBlock b = fixedCols != null ? fixedCols : readCols(c, Math.min(c + BLOCK, colEnd));
+          multiply(a, symmetric && b.samePositions(a) ? a : b);
         }
       }
       return finish();
     }
 
-    private VectorBlock read(long from, long to) throws IOException {
-      return VectorBlock.read(embeddings, from, to);
+    private VectorBlock readCols(long from, long to) throws IOException {
+      return VectorBlock.read(colEmbeddings, from, to);
     }
 
     private void multiply(VectorBlock a, VectorBlock b) {
@@ -183,7 +190,8 @@ final class LiveTileComputer {
         float lo = Float.POSITIVE_INFINITY;
         int at = -1;
         for (; y < end; y++) {
-          double v = pairValue(metric, product[offset + y], na, norms[y], row == start + y);
+          double v =
+              pairValue(metric, product[offset + y], na, norms[y], symmetric && row == start + y);
           s += v;
           float f = (float) v;
           if (f > hi) {

@@ -17,6 +17,12 @@ final class RequestChecks {
   static final int MAX_RES = 512;
   static final int DEFAULT_RES = 128;
 
+  /** Most pairs a region of the pairs endpoint may cover: 4 Mi, e.g. 2048 × 2048. */
+  static final long MAX_REGION_PAIRS = 1L << 22;
+
+  static final int DEFAULT_PAIRS = 20;
+  static final int MAX_PAIRS = 1000;
+
   private RequestChecks() {}
 
   /** The metric named {@code id}, which the run must have computed. */
@@ -162,6 +168,27 @@ final class RequestChecks {
           l + " = " + lo + " is past the last position " + (n - 1) + " of that axis");
     }
     return new long[] {lo, Math.min(hi, n)};
+  }
+
+  /**
+   * Checks that a region of columns {@code x} × rows {@code y} (already clamped) holds at most
+   * {@value #MAX_REGION_PAIRS} pairs.
+   */
+  static void region(long[] x, long[] y) {
+    long pairs = (x[1] - x[0]) * (y[1] - y[0]);
+    if (pairs > MAX_REGION_PAIRS) {
+      throw ApiException.badRequest(
+          String.format(
+              Locale.ROOT,
+              "region rows %d..%d × columns %d..%d holds %,d pairs, over this viewer's limit of"
+                  + " %,d (2048 × 2048): select a smaller region",
+              y[0],
+              y[1] - 1,
+              x[0],
+              x[1] - 1,
+              pairs,
+              MAX_REGION_PAIRS));
+    }
   }
 
   /** Clips a client-supplied name before echoing it. */

@@ -23,13 +23,16 @@ import org.simheat.viewer.store.RunRegistry;
 import org.simheat.viewer.store.RunUnavailableException;
 import org.simheat.viewer.store.TileCache;
 import org.simheat.viewer.store.TileData;
+import org.simheat.viewer.store.TokenIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The viewer's queries over a local data directory: runs through a {@link RunRegistry}, tiles from
- * Parquet or computed live, viewports pooled into Vega-Lite specs, token search and neighbours.
- * Thread-safe and blocking; memory is bounded by {@link ViewerOptions}, not by the runs' sizes.
+ * Parquet or computed live, viewports pooled into Vega-Lite specs, token search per axis and
+ * neighbours, cluster trees and cluster-pooled matrices ({@link ClusterQueries}) and the best pairs
+ * of a region ({@link PairQueries}). Thread-safe and blocking; memory is bounded by {@link
+ * ViewerOptions}, not by the runs' sizes.
  *
  * <p>Errors: bad arguments and unknown or gone runs are {@link ApiException}s (400/404) with
  * client-safe messages. A read that fails because the run was deleted meanwhile is a 404 "run X no
@@ -44,6 +47,8 @@ public final class RunService implements ViewerService {
   private final TileCache cache;
   private final TileSource tiles;
   private final ViewportPooler pooler;
+  private final ClusterQueries clusters;
+  private final PairQueries pairs;
   private final long maxTileMultiplyAdds;
 
   /** A service over {@code dataDir} with {@link ViewerOptions#defaults()}. */
@@ -54,6 +59,7 @@ public final class RunService implements ViewerService {
   /** A service over {@code dataDir} (the directory holding {@code LATEST} and {@code runs/}). */
   public RunService(Path dataDir, ViewerOptions options) {
     this.cache = new TileCache(options.tileCacheBytes());
+    this.clusters = new ClusterQueries(options.tileCacheBytes() / 2);
     this.registry =
         new RunRegistry(
             dataDir,
@@ -61,8 +67,12 @@ public final class RunService implements ViewerService {
             EmbeddingStore.newGroupCache(options.embeddingCacheBytes()),
             options.tokenCacheEntries(),
             options.rescanMillis(),
-            cache::forget);
+            id -> {
+              cache.forget(id);
+              clusters.forget(id);
+            });
     LiveTileComputer live = new LiveTileComputer(options.liveThreads());
+    this.pairs = new PairQueries(live);
     this.tiles = new TileSource(cache, live);
     this.pooler =
         new ViewportPooler(
@@ -77,7 +87,7 @@ public final class RunService implements ViewerService {
   @Override
   public List<RunSummary> runs() {
     String latest = registry.latestId();
-    return registry.runs().stream().map(m -> summary(m, m.runId().equals(latest))).toList();
+    return registry.runs().stream().map(m -> RunSummary.of(m, m.runId().equals(latest))).toList();
   }
 
   /**
@@ -200,11 +210,12 @@ public final class RunService implements ViewerService {
           String query = RequestChecks.query(q);
           int n =
               limit == 0 ? DEFAULT_TOKEN_HITS : RequestChecks.count("limit", limit, MAX_TOKEN_HITS);
-          if (axis == Axis.COLS && !r.manifest().symmetric()) {
+          TokenIndex index = axis == Axis.COLS ? r.colTokens() : r.tokens();
+          if (index == null) {
             throw ApiException.notFound(
                 "run " + r.runId() + " is rectangular and holds no column tokens");
           }
-          return r.tokens().search(query, n).stream()
+          return index.search(query, n).stream()
               .map(h -> new TokenHit(h.token(), h.position(), h.id()))
               .toList();
         });
@@ -238,6 +249,46 @@ public final class RunService implements ViewerService {
         });
   }
 
+  /**
+   * The cluster tree of one axis of a run in cluster order.
+   *
+   * @throws ApiException 404 for an unknown run, a run in input order, or a cross run's columns in
+   *     input order
+   */
+  @Override
+  public ClusterList clusters(String run, Axis axis) {
+    return withRun(run, r -> clusters.tree(r, axis));
+  }
+
+  /**
+   * The cluster-pooled matrix of a metric, read whole from {@code cluster_tiles} and cached.
+   *
+   * @throws ApiException 404 for an unknown run or metric, an aggregation the run does not hold, or
+   *     a run in input order
+   */
+  @Override
+  public ClusterMatrix clusterTiles(String run, String metric, Set<Aggregation> aggs) {
+    return withRun(
+        run,
+        r -> {
+          Metric m = RequestChecks.metric(r, metric);
+          aggs.forEach(a -> RequestChecks.aggregation(r, a.id()));
+          return clusters.matrix(r, m, aggs);
+        });
+  }
+
+  /**
+   * The best pairs of a region (see {@link PairQueries}).
+   *
+   * @throws ApiException 400 for an empty, negative or outside region, one over {@value
+   *     RequestChecks#MAX_REGION_PAIRS} pairs, or a negative limit; 404 for an unknown run or
+   *     metric, or a run without column embeddings
+   */
+  @Override
+  public PairList pairs(String run, PairsRequest request) {
+    return withRun(run, r -> pairs.pairs(r, request));
+  }
+
   /** Tile (z, i, j) computed from the embeddings even where it is stored, to compare the two. */
   TileData liveTile(String run, String metric, int z, long i, long j) {
     return withRun(
@@ -252,18 +303,18 @@ public final class RunService implements ViewerService {
 
   private NeighborList neighborList(OpenRun r, Metric m, long p, NeighborStore.Row row, int take)
       throws IOException {
-    List<Long> positions = new ArrayList<>(take + 1);
-    positions.add(p);
+    List<Long> positions = new ArrayList<>(take);
     for (int e = 0; e < take; e++) {
       positions.add((long) row.positions()[e]);
     }
-    Map<Long, String> tokens = r.tokens().tokens(positions);
+    String token = r.tokens().token(p);
+    Map<Long, String> tokens = r.colTokens() == null ? Map.of() : r.colTokens().tokens(positions);
     List<Neighbor> out = new ArrayList<>(take);
     for (int e = 0; e < take; e++) {
       long q = row.positions()[e];
-      out.add(new Neighbor(q, r.manifest().symmetric() ? tokens.get(q) : null, row.scores()[e]));
+      out.add(new Neighbor(q, tokens.get(q), row.scores()[e]));
     }
-    return new NeighborList(p, tokens.get(p), m.id(), List.copyOf(out));
+    return new NeighborList(p, token, m.id(), List.copyOf(out));
   }
 
   /** Refuses a live tile that cannot be computed or would cost too much. */
@@ -272,11 +323,11 @@ public final class RunService implements ViewerService {
     if (z <= stored) {
       return;
     }
-    if (!r.manifest().symmetric()) {
+    if (!r.liveCapable()) {
       throw ApiException.notFound(
           String.format(
-              "level %d of run %s is not stored, and a rectangular run's levels cannot be"
-                  + " computed live: use levels 0..%d",
+              "level %d of run %s is not stored, and a rectangular run without column embeddings"
+                  + " cannot compute levels live: use levels 0..%d",
               z, r.runId(), stored));
     }
     double cost =
@@ -312,19 +363,6 @@ public final class RunService implements ViewerService {
 
   private static boolean blank(String s) {
     return s == null || s.isBlank();
-  }
-
-  private static RunSummary summary(Manifest m, boolean latest) {
-    return new RunSummary(
-        m.runId(),
-        m.createdAt(),
-        m.source() == null ? null : m.source().uri(),
-        m.n(),
-        m.nCols(),
-        m.dim(),
-        m.metrics(),
-        m.order() == null ? "input" : m.order().kind(),
-        latest);
   }
 
   /** A query against an open run. */

@@ -1,5 +1,6 @@
 package org.simheat.viewer.service;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -73,6 +74,33 @@ public interface ViewerService {
   /** The top-k neighbours of a position, best first. */
   NeighborList neighbors(String run, String metric, long position, int k);
 
+  /**
+   * The cluster tree of one axis of a run in cluster order (a symmetric run's columns are its
+   * rows).
+   *
+   * @throws ApiException 404 for a run in input order, or the columns of a cross run whose columns
+   *     are in input order
+   */
+  ClusterList clusters(String run, Axis axis);
+
+  /**
+   * The cluster-pooled matrix of a metric, with only the aggregations in {@code aggs} (all the run
+   * holds when empty).
+   *
+   * @throws ApiException 404 for a run in input order, an unknown metric or an aggregation the run
+   *     does not hold
+   */
+  ClusterMatrix clusterTiles(String run, String metric, Set<Aggregation> aggs);
+
+  /**
+   * The most similar pairs of tokens inside a region, computed exactly from the embeddings.
+   *
+   * @throws ApiException 400 for an empty or negative region, one past the matrix, one larger than
+   *     the viewer's cap, or a bad limit; 404 for an unknown run or metric, or a run without column
+   *     embeddings
+   */
+  PairList pairs(String run, PairsRequest request);
+
   /** Which side of a (possibly rectangular) run a token query is about. */
   enum Axis {
     ROWS,
@@ -88,10 +116,15 @@ public interface ViewerService {
    * @param n rows
    * @param nCols columns
    * @param dim embedding dimension
+   * @param colsSource the column axis's input URI of a cross run, else null
+   * @param symmetric whether rows and columns are one set
    * @param metrics metric ids
-   * @param order display order kind
+   * @param order display order kind: {@code input} or {@code cluster}
+   * @param clusters leaf clusters of the rows (0 in input order)
+   * @param colsClusters leaf clusters of a cross run's columns (0 when not clustered)
    * @param latest whether LATEST names it
    */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   record RunSummary(
       String runId,
       String createdAt,
@@ -99,9 +132,34 @@ public interface ViewerService {
       long n,
       long nCols,
       int dim,
+      String colsSource,
+      boolean symmetric,
       List<String> metrics,
       String order,
-      boolean latest) {}
+      int clusters,
+      int colsClusters,
+      boolean latest) {
+
+    /** The summary of a run's manifest. */
+    public static RunSummary of(Manifest m, boolean latest) {
+      Manifest.Order order = m.order();
+      boolean clustered = order != null && order.clustered();
+      return new RunSummary(
+          m.runId(),
+          m.createdAt(),
+          m.source() == null ? null : m.source().uri(),
+          m.n(),
+          m.nCols(),
+          m.dim(),
+          m.colsSource() == null ? null : m.colsSource().uri(),
+          m.symmetric(),
+          m.metrics(),
+          order == null ? Manifest.Order.INPUT : order.kind(),
+          clustered ? order.clusters() : 0,
+          clustered ? order.colsClusters() : 0,
+          latest);
+    }
+  }
 
   /**
    * A tile as the API returns it; an aggregation the run does not store is null.
@@ -181,6 +239,135 @@ public interface ViewerService {
    * @param id its row in the input
    */
   record TokenHit(String token, long position, long id) {}
+
+  /**
+   * A request for the most similar pairs of a region; ranges are half-open matrix positions.
+   *
+   * @param metric metric id (blank: the run's first)
+   * @param x0 first column
+   * @param x1 column past the last
+   * @param y0 first row
+   * @param y1 row past the last
+   * @param limit most pairs returned (0: the default)
+   */
+  record PairsRequest(String metric, long x0, long x1, long y0, long y1, int limit) {}
+
+  /**
+   * The best pairs of a region, best first: largest values for cosine and dot, smallest for l2;
+   * ties by row, then column.
+   *
+   * @param run run id
+   * @param metric metric id
+   * @param x0 first column of the region (clamped to the matrix)
+   * @param x1 column past the last
+   * @param y0 first row
+   * @param y1 row past the last
+   * @param considered distinct pairs ranked (self-pairs and mirrored twins of a symmetric run
+   *     excluded)
+   * @param best {@code highest} or {@code lowest}
+   * @param pairs the best pairs
+   */
+  record PairList(
+      String run,
+      String metric,
+      long x0,
+      long x1,
+      long y0,
+      long y1,
+      long considered,
+      String best,
+      List<Pair> pairs) {}
+
+  /**
+   * One pair of a region.
+   *
+   * @param row row position
+   * @param col column position
+   * @param rowToken the row's token
+   * @param colToken the column's token
+   * @param value the metric's value
+   */
+  record Pair(long row, long col, String rowToken, String colToken, float value) {}
+
+  /**
+   * The cluster tree of one axis.
+   *
+   * @param run run id
+   * @param axis {@code rows} or {@code cols}
+   * @param leaves leaf clusters K
+   * @param algorithm the clustering algorithm, if the manifest names it
+   * @param seed its seed
+   * @param clusters every node by id: leaves 0..K−1 in display order, then internal nodes
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record ClusterList(
+      String run, String axis, int leaves, String algorithm, Long seed, List<Cluster> clusters) {}
+
+  /**
+   * A node of a cluster tree, as the {@code clusters} table holds it.
+   *
+   * @param cluster id
+   * @param parent parent id, −1 for the root
+   * @param leaf whether it is a display cluster
+   * @param depth depth, 0 at the root
+   * @param start first position
+   * @param end position past the last
+   * @param size members
+   * @param label its 3 tokens nearest the centroid, joined by " · "
+   * @param labelTokens those tokens
+   * @param meanSimilarity mean cosine over distinct member pairs (null for one member)
+   * @param radius largest distance of a member's unit vector from the centroid
+   */
+  record Cluster(
+      int cluster,
+      int parent,
+      boolean leaf,
+      int depth,
+      long start,
+      long end,
+      long size,
+      String label,
+      List<String> labelTokens,
+      Float meanSimilarity,
+      Float radius) {}
+
+  /**
+   * One cluster along an axis of the cluster-pooled matrix.
+   *
+   * @param cluster leaf id (its index along the axis)
+   * @param start first position
+   * @param end position past the last
+   * @param label its label
+   */
+  record ClusterSpan(int cluster, long start, long end, String label) {}
+
+  /**
+   * The cluster-pooled matrix of a metric: cell (r, c), at {@code r · cols + c}, pools every pair
+   * of row cluster r and column cluster c. An aggregation not asked for (or not stored) is absent.
+   *
+   * @param run run id
+   * @param metric metric id
+   * @param rows row clusters
+   * @param cols column clusters
+   * @param rowClusters the row clusters, in order
+   * @param colClusters the column clusters, in order
+   * @param pairs pairs per cell
+   * @param mean means
+   * @param max maxima
+   * @param min minima
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record ClusterMatrix(
+      String run,
+      String metric,
+      int rows,
+      int cols,
+      List<ClusterSpan> rowClusters,
+      List<ClusterSpan> colClusters,
+      long[] pairs,
+      float[] mean,
+      float[] max,
+      float[] min) {}
 
   /**
    * Neighbours of one position.

@@ -16,9 +16,9 @@ import org.simheat.viewer.store.TileData;
  * res; the view takes the finer of the two axes' spans (so zooming one axis keeps its detail), then
  * coarsens while the level cells it would read exceed {@value #CELL_BUDGET}·res², or while a live
  * level would take more than {@code maxLiveMultiplyAdds} (pairs × d) for the tiles it touches (a
- * rectangular run has no live levels). Bins: each axis groups f = ⌈cells/res⌉ level cells (f = 1
- * when the level already fits), aligned to multiples of S = s·f positions so bins do not shift
- * while panning; the covered range is the viewport widened to whole bins.
+ * run whose columns have no vectors has no live levels). Bins: each axis groups f = ⌈cells/res⌉
+ * level cells (f = 1 when the level already fits), aligned to multiples of S = s·f positions so
+ * bins do not shift while panning; the covered range is the viewport widened to whole bins.
  *
  * <p>Pooling is exact: a bin's mean is Σ mean·pairs / Σ pairs over its level cells, its max and min
  * those of the cells, its pairs the product of its row and column extents. At live levels a bin
@@ -119,7 +119,7 @@ final class ViewportPooler {
     if (z <= run.manifest().storedZoom()) {
       return false;
     }
-    if (!run.manifest().symmetric()) {
+    if (!run.liveCapable()) {
       return true;
     }
     long t = run.geometry().tileSize();

@@ -24,14 +24,14 @@ import org.simheat.format.Manifest;
  * zoom and pan by reading {@code usermeta} (what was actually covered, at which level) and asking
  * for the next viewport in positions.
  *
- * <p>Colour: cosine and dot are diverging around 0 (domain ±max|value| of the visible bins); l2 is
- * sequential over the visible range. Axes show the first token of a sample of bins. A bin without
- * pairs (self-pairs only, masked) has null values and is filtered out of the marks, so it is drawn
- * empty. At live levels each bin names the pair attaining its max ({@code maxRow}, {@code maxCol},
- * {@code maxPair} "tokA × tokB", and a tooltip line). {@code usermeta.mask} says whether a
- * symmetric run's cells exclude the self-pairs ({@code maskExact} false when the max and min of
- * diagonal bins still include them); a rectangular run asked to mask says why it did not in {@code
- * maskIgnored}.
+ * <p>Axes are titled rows and columns; a cross run's titles name each axis's input. Colour: cosine
+ * and dot are diverging around 0 (domain ±max|value| of the visible bins); l2 is sequential over
+ * the visible range. Axes show the first token of a sample of bins. A bin without pairs (self-pairs
+ * only, masked) has null values and is filtered out of the marks, so it is drawn empty. At live
+ * levels each bin names the pair attaining its max ({@code maxRow}, {@code maxCol}, {@code maxPair}
+ * "tokA × tokB", and a tooltip line). {@code usermeta.mask} says whether a symmetric run's cells
+ * exclude the self-pairs ({@code maskExact} false when the max and min of diagonal bins still
+ * include them); a rectangular run asked to mask says why it did not in {@code maskIgnored}.
  */
 public final class ViewSpecBuilder {
   /** The Vega-Lite schema the spec declares (a name only; nothing is fetched). */
@@ -336,13 +336,26 @@ public final class ViewSpecBuilder {
 
   private ObjectNode encoding(double[] domain) {
     ObjectNode e = JSON.objectNode();
-    e.set("x", positional("x0", "columns", cells.cols(), false));
+    e.set("x", positional("x0", axisTitle("columns", manifest.colsSource()), cells.cols(), false));
     e.set("x2", JSON.objectNode().put("field", "x1"));
-    e.set("y", positional("y0", "rows", cells.rows(), true));
+    e.set("y", positional("y0", axisTitle("rows", manifest.source()), cells.rows(), true));
     e.set("y2", JSON.objectNode().put("field", "y1"));
     e.set("color", color(domain));
     e.set("tooltip", tooltip());
     return e;
+  }
+
+  /**
+   * "rows" and "columns"; a cross run's axes come from two inputs, so each title names its own (the
+   * last segment of its URI).
+   */
+  private String axisTitle(String axis, Manifest.Source source) {
+    if (manifest.symmetric() || source == null || source.uri() == null) {
+      return axis;
+    }
+    String uri = source.uri();
+    String name = uri.substring(Math.max(uri.lastIndexOf('/'), uri.lastIndexOf('\\')) + 1);
+    return axis + " · " + (name.length() > 40 ? name.substring(0, 40) + "…" : name);
   }
 
   private ObjectNode positional(String field, String title, ViewAxis axis, boolean reverse) {

@@ -1,5 +1,6 @@
 package org.simheat.viewer.store;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.parquet.io.api.Binary;
@@ -13,17 +14,19 @@ import org.apache.parquet.schema.Type;
 
 /**
  * One row of a flat table, reused from row to row: each requested top-level column is a scalar
- * (int, long, float, double, string) or a list of numbers, whatever the list's nesting in the file
- * (Spark's three-level lists included). Parquet's record assembly pushes values into it through
- * converters; readers then take what they need by the column's index in their request. Not
- * thread-safe: one instance per scan.
+ * (boolean, int, long, float, double, string; possibly null) or a list of numbers or strings,
+ * whatever the list's nesting in the file (Spark's three-level lists included). Parquet's record
+ * assembly pushes values into it through converters; readers then take what they need by the
+ * column's index in their request. Not thread-safe: one instance per scan.
  */
 public final class FlatRow extends RecordMaterializer<FlatRow> {
   private final long[] scalars;
   private final Binary[] binaries;
   private final float[][] floats;
   private final int[][] ints;
+  private final Binary[][] strings;
   private final int[] sizes;
+  private final boolean[] present;
   private final Root root;
 
   /**
@@ -38,7 +41,9 @@ public final class FlatRow extends RecordMaterializer<FlatRow> {
     binaries = new Binary[n];
     floats = new float[n][];
     ints = new int[n][];
+    strings = new Binary[n][];
     sizes = new int[n];
+    present = new boolean[n];
     Converter[] converters = new Converter[projection.getFieldCount()];
     for (int f = 0; f < converters.length; f++) {
       Type type = projection.getType(f);
@@ -66,6 +71,16 @@ public final class FlatRow extends RecordMaterializer<FlatRow> {
   /** A long (or int) column's value. */
   public long longValue(int column) {
     return scalars[column];
+  }
+
+  /** A boolean column's value. */
+  public boolean booleanValue(int column) {
+    return scalars[column] != 0;
+  }
+
+  /** Whether a scalar column is null in this row. */
+  public boolean isNull(int column) {
+    return !present[column];
   }
 
   /** A float column's value. */
@@ -103,6 +118,25 @@ public final class FlatRow extends RecordMaterializer<FlatRow> {
     return Arrays.copyOf(ints[column], sizes[column]);
   }
 
+  /** A copy of a string list column. */
+  public List<String> stringList(int column) {
+    List<String> out = new ArrayList<>(sizes[column]);
+    for (int k = 0; k < sizes[column]; k++) {
+      out.add(strings[column][k].toStringUsingUTF8());
+    }
+    return out;
+  }
+
+  private void addListString(int slot, Binary v) {
+    Binary[] a = strings[slot];
+    if (a == null || sizes[slot] == a.length) {
+      a =
+          strings[slot] =
+              Arrays.copyOf(a == null ? new Binary[0] : a, Math.max(4, 2 * sizes[slot]));
+    }
+    a[sizes[slot]++] = v.copy();
+  }
+
   private void addListFloat(int slot, float v) {
     float[] a = floats[slot];
     if (a == null || sizes[slot] == a.length) {
@@ -135,6 +169,7 @@ public final class FlatRow extends RecordMaterializer<FlatRow> {
     @Override
     public void start() {
       Arrays.fill(sizes, 0);
+      Arrays.fill(present, false);
     }
 
     @Override
@@ -152,28 +187,39 @@ public final class FlatRow extends RecordMaterializer<FlatRow> {
     }
 
     @Override
+    public void addBoolean(boolean value) {
+      set(value ? 1 : 0);
+    }
+
+    @Override
     public void addInt(int value) {
-      scalars[slot] = value;
+      set(value);
     }
 
     @Override
     public void addLong(long value) {
-      scalars[slot] = value;
+      set(value);
     }
 
     @Override
     public void addFloat(float value) {
-      scalars[slot] = Double.doubleToRawLongBits(value);
+      set(Double.doubleToRawLongBits(value));
     }
 
     @Override
     public void addDouble(double value) {
-      scalars[slot] = Double.doubleToRawLongBits(value);
+      set(Double.doubleToRawLongBits(value));
     }
 
     @Override
     public void addBinary(Binary value) {
       binaries[slot] = value;
+      present[slot] = true;
+    }
+
+    private void set(long bits) {
+      scalars[slot] = bits;
+      present[slot] = true;
     }
   }
 
@@ -226,6 +272,11 @@ public final class FlatRow extends RecordMaterializer<FlatRow> {
     @Override
     public void addDouble(double value) {
       addListFloat(slot, (float) value);
+    }
+
+    @Override
+    public void addBinary(Binary value) {
+      addListString(slot, value);
     }
   }
 }

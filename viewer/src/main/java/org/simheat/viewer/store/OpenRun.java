@@ -13,8 +13,14 @@ import org.simheat.format.TileGeometry;
 
 /**
  * A committed run opened for reading: its manifest, geometry and the stores of its tables. Opening
- * checks the manifest against the tables (row count, columns, dimension, stored levels) so that a
- * run whose manifest lies is refused up front rather than failing tile by tile.
+ * checks the manifest against the tables (row count, columns, dimension, stored levels, the cluster
+ * trees of a run in cluster order, the column embeddings of a cross run) so that a run whose
+ * manifest lies is refused up front rather than failing tile by tile.
+ *
+ * <p>A symmetric run's column axis is its row axis: {@link #colEmbeddings()} and {@link
+ * #colTokens()} are the row stores. A cross run's come from {@code col_embeddings}; a rectangular
+ * run written without that table has neither (null), so its columns have no tokens and no live
+ * levels.
  */
 public final class OpenRun {
   private final Manifest manifest;
@@ -27,6 +33,10 @@ public final class OpenRun {
   private final EmbeddingStore embeddings;
   private final TokenIndex tokens;
   private final NeighborStore neighbors;
+  private final ParquetTable colEmbeddingTable;
+  private final EmbeddingStore colEmbeddings;
+  private final TokenIndex colTokens;
+  private final ClusterStore clusters;
 
   private OpenRun(
       Manifest manifest,
@@ -44,6 +54,26 @@ public final class OpenRun {
     this.embeddings = new EmbeddingStore(embeddingTable, manifest.dim(), groups);
     this.tokens = new TokenIndex(embeddingTable, tokenCache);
     this.neighbors = new NeighborStore(dir, footers);
+    this.clusters = new ClusterStore(dir, footers);
+    if (manifest.symmetric()) {
+      this.colEmbeddingTable = null;
+      this.colEmbeddings = embeddings;
+      this.colTokens = tokens;
+    } else {
+      ParquetTable cols = new ParquetTable(dir.resolve(RunLayout.COL_EMBEDDINGS), footers);
+      boolean present = exists(cols);
+      this.colEmbeddingTable = present ? cols : null;
+      this.colEmbeddings = present ? new EmbeddingStore(cols, manifest.dim(), groups) : null;
+      this.colTokens = present ? new TokenIndex(cols, tokenCache) : null;
+    }
+  }
+
+  private static boolean exists(ParquetTable table) {
+    try {
+      return table.exists();
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /**
@@ -68,16 +98,9 @@ public final class OpenRun {
   }
 
   private void check() throws IOException {
-    long rows = embeddingTable.rowCount();
-    if (rows != manifest.n()) {
-      throw refuse(
-          "its manifest says n = " + manifest.n() + " but its embeddings hold " + rows + " rows");
-    }
-    MessageType schema = embeddingTable.schema();
-    for (String c : List.of(Columns.POSITION, Columns.ID, Columns.TOKEN, Columns.VECTOR)) {
-      if (!schema.containsField(c)) {
-        throw refuse("its embeddings lack the column '" + c + "'");
-      }
+    checkEmbeddings(embeddingTable, RunLayout.EMBEDDINGS, manifest.n());
+    if (colEmbeddingTable != null) {
+      checkEmbeddings(colEmbeddingTable, RunLayout.COL_EMBEDDINGS, manifest.nCols());
     }
     for (Metric m : metrics) {
       for (int z = 0; z <= manifest.storedZoom(); z++) {
@@ -88,8 +111,60 @@ public final class OpenRun {
     }
     try {
       embeddings.read(0, 1);
+      if (colEmbeddings != null && colEmbeddings != embeddings) {
+        colEmbeddings.read(0, 1);
+      }
     } catch (IllegalStateException e) {
       throw refuse(e.getMessage());
+    }
+    if (manifest.order() != null && manifest.order().clustered()) {
+      checkClusters();
+    }
+  }
+
+  private void checkEmbeddings(ParquetTable table, String name, long expected) throws IOException {
+    long rows = table.rowCount();
+    if (rows != expected) {
+      throw refuse(
+          String.format(
+              "its manifest says %s = %d but its %s hold %d rows",
+              name.equals(RunLayout.EMBEDDINGS) ? "n" : "nCols", expected, name, rows));
+    }
+    MessageType schema = table.schema();
+    for (String c : List.of(Columns.POSITION, Columns.ID, Columns.TOKEN, Columns.VECTOR)) {
+      if (!schema.containsField(c)) {
+        throw refuse("its " + name + " lack the column '" + c + "'");
+      }
+    }
+  }
+
+  /** A run in cluster order: its trees fit its axes and every metric has cluster tiles. */
+  private void checkClusters() throws IOException {
+    Manifest.Order order = manifest.order();
+    checkTree(false, manifest.n(), order.clusters());
+    if (!manifest.symmetric() && order.colsClusters() > 0) {
+      checkTree(true, manifest.nCols(), order.colsClusters());
+    }
+    for (Metric m : metrics) {
+      if (!clusters.tilesTable(m).exists()) {
+        throw refuse("it is in cluster order but has no cluster tiles of " + m.id());
+      }
+    }
+  }
+
+  private void checkTree(boolean columns, long n, int k) throws IOException {
+    String name = columns ? RunLayout.COL_CLUSTERS : RunLayout.CLUSTERS;
+    if (!clusters.treeTable(columns).exists()) {
+      throw refuse("it is in cluster order but has no " + name + " table");
+    }
+    String problem;
+    try {
+      problem = clusters.tree(columns).problem(n, k);
+    } catch (IllegalStateException e) {
+      problem = e.getMessage();
+    }
+    if (problem != null) {
+      throw refuse("its " + name + " table: " + problem);
     }
   }
 
@@ -138,5 +213,25 @@ public final class OpenRun {
 
   public NeighborStore neighbors() {
     return neighbors;
+  }
+
+  /** The column axis's vectors: the rows' when symmetric; null for a cross run without them. */
+  public EmbeddingStore colEmbeddings() {
+    return colEmbeddings;
+  }
+
+  /** The column axis's tokens: the rows' when symmetric; null for a cross run without them. */
+  public TokenIndex colTokens() {
+    return colTokens;
+  }
+
+  /** The cluster tables (present when the manifest's order is clustered). */
+  public ClusterStore clusters() {
+    return clusters;
+  }
+
+  /** Whether tiles can be computed live: the column axis has vectors. */
+  public boolean liveCapable() {
+    return colEmbeddings != null;
   }
 }

@@ -299,6 +299,26 @@ class ViewerServerApiTest {
         .isEqualTo(N - 1);
   }
 
+  @Test
+  void pairsPassTheRegionMetricAndLimitAndListTheBestFirst() {
+    JsonNode dot = ok("/api/runs/latest/pairs?metric=dot&x0=2&x1=9&y0=0&y1=4&limit=4");
+    assertThat(dot.get("metric").asText()).isEqualTo("dot");
+    assertThat(new long[] {dot.get("x0").asLong(), dot.get("x1").asLong()}).containsExactly(2, 9);
+    JsonNode pairs = dot.get("pairs");
+    assertThat(pairs).hasSize(4);
+    double previous = Double.POSITIVE_INFINITY;
+    for (JsonNode p : pairs) {
+      int r = p.get("row").asInt();
+      int c = p.get("col").asInt();
+      assertThat(p.get("value").asDouble()).isCloseTo(naive(Metric.DOT, r, c), within(TOL));
+      assertThat(p.get("value").asDouble()).isLessThanOrEqualTo(previous);
+      previous = p.get("value").asDouble();
+    }
+    assertThat(ok("/api/runs/latest/pairs?x0=0&x1=10&y0=0&y1=10").get("pairs"))
+        .as("cosine and 20 pairs by default")
+        .hasSize(20);
+  }
+
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',
@@ -325,6 +345,12 @@ class ViewerServerApiTest {
         "/api/runs/latest/tokens?axis=diag | Bad axis 'diag': choose rows or cols",
         "/api/runs/latest/tokens?limit=-5 | Bad limit: '-5' is not a non-negative decimal integer",
         "/api/runs/latest/view?metric=dot&x0=5&x1=2 | Bad viewport: [5, 2) × [0, 10)",
+        "/api/runs/latest/pairs?x0=0&x1=5&y0=0 | Missing parameter 'y1'",
+        "/api/runs/latest/pairs?x0=0&x1=5&y0=0&y1=-3 | Bad y1: '-3' is not a non-negative decimal integer",
+        "/api/runs/latest/pairs?x0=0&x1=5&y0=0&y1=3&limit=x | Bad limit: 'x' is not a non-negative decimal integer",
+        "/api/runs/latest/pairs?metric=jaccard&x0=0&x1=5&y0=0&y1=3 | Bad metric 'jaccard': choose from cosine, dot, l2",
+        "/api/runs/latest/clusters?axis=diagonal | Bad axis 'diagonal': choose rows or cols",
+        "/api/runs/latest/cluster-tiles/dot?agg=median | Bad agg 'median': choose from mean, max, min",
       })
   void malformedArgumentsAre400NamingTheParameterAndValue(String target, String message) {
     assertThat(error(target, 400)).isEqualTo(message);
@@ -341,7 +367,9 @@ class ViewerServerApiTest {
         "/api/runs/latest/neighbors/l2/10 | Position 10 is out of range: this run has 10",
         "/api/nothing | No such API route",
         "/api/runs/latest/tiles/cosine/0/0 | No such API route",
-        "/api/runs/latest/clusters | No such API route",
+        "/api/runs/latest/clusters | run 20260101T000000Z-0123abcd is in input order: it has no clusters",
+        "/api/runs/latest/cluster-tiles/dot | run 20260101T000000Z-0123abcd is in input order: it has no clusters",
+        "/api/runs/latest/saliency | No such API route",
         "/api/runs/ | No such API route",
         "/nothing-here | Not found",
       })

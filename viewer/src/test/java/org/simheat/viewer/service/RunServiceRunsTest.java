@@ -30,8 +30,12 @@ class RunServiceRunsTest {
                 600,
                 600,
                 8,
+                null,
+                true,
                 java.util.List.of("cosine", "dot", "l2"),
                 "input",
+                0,
+                0,
                 true));
     assertThat(service.manifest(RUN).storedZoom()).isEqualTo(1);
   }

@@ -11,9 +11,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.simheat.format.Aggregation;
 import org.simheat.format.Manifest;
 import org.simheat.format.Metric;
 import org.simheat.format.TileGeometry;
@@ -81,7 +83,19 @@ public final class MatrixViewerService implements ViewerService {
     noteThread();
     return List.of(
         new RunSummary(
-            RUN, "2026-01-01T00:00:00Z", "mem:test", N, N, DIM, metrics(), "input", true));
+            RUN,
+            "2026-01-01T00:00:00Z",
+            "mem:test",
+            N,
+            N,
+            DIM,
+            null,
+            true,
+            metrics(),
+            "input",
+            0,
+            0,
+            true));
   }
 
   @Override
@@ -210,6 +224,63 @@ public final class MatrixViewerService implements ViewerService {
       top.add(new Neighbor(o, TOKENS.get(o), (float) value(m, p, o)));
     }
     return new NeighborList(p, TOKENS.get(p), m.id(), top);
+  }
+
+  @Override
+  public ClusterList clusters(String run, Axis axis) {
+    check(run);
+    throw ApiException.notFound("run " + RUN + " is in input order: it has no clusters");
+  }
+
+  @Override
+  public ClusterMatrix clusterTiles(String run, String metric, Set<Aggregation> aggs) {
+    check(run);
+    metric(metric);
+    throw ApiException.notFound("run " + RUN + " is in input order: it has no clusters");
+  }
+
+  /** Every distinct pair of the region by brute force, best first (ties by row, then column). */
+  @Override
+  public PairList pairs(String run, PairsRequest request) {
+    check(run);
+    Metric m = metric(request.metric() == null ? "cosine" : request.metric());
+    if (request.x0() >= request.x1()
+        || request.y0() >= request.y1()
+        || request.x1() > N
+        || request.y1() > N) {
+      throw ApiException.badRequest("Bad region");
+    }
+    List<Pair> all = new ArrayList<>();
+    for (long r = request.y0(); r < request.y1(); r++) {
+      for (long c = request.x0(); c < request.x1(); c++) {
+        boolean mirrored = r > c && c >= request.y0() && r < request.x1() && r >= request.x0();
+        if (r != c && !mirrored) {
+          all.add(
+              new Pair(
+                  r,
+                  c,
+                  TOKENS.get((int) r),
+                  TOKENS.get((int) c),
+                  (float) value(m, (int) r, (int) c)));
+        }
+      }
+    }
+    Comparator<Pair> byValue = Comparator.comparingDouble(Pair::value);
+    all.sort(
+        (m.higherIsBetter() ? byValue.reversed() : byValue)
+            .thenComparingLong(Pair::row)
+            .thenComparingLong(Pair::col));
+    int limit = request.limit() == 0 ? 20 : request.limit();
+    return new PairList(
+        RUN,
+        m.id(),
+        request.x0(),
+        request.x1(),
+        request.y0(),
+        request.y1(),
+        all.size(),
+        m.higherIsBetter() ? "highest" : "lowest",
+        List.copyOf(all.subList(0, Math.min(limit, all.size()))));
   }
 
   /** The metric's value for one pair, in double precision. */

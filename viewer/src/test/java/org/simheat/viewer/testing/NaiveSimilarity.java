@@ -20,24 +20,56 @@ import org.simheat.format.Metric;
 import org.simheat.viewer.service.ViewerService.TokenHit;
 
 /**
- * The fixture's similarity matrix computed naively in double precision from input.npy and its
- * tokens from input.txt: the reference every test compares the viewer's numbers with.
+ * A run's similarity matrix computed naively in double precision from its vectors and tokens in
+ * display order (the fixture's from input.npy and input.txt): the reference every test compares the
+ * viewer's numbers with. A cross reference has its own column vectors and tokens; a symmetric one's
+ * columns are its rows.
  */
 public final class NaiveSimilarity {
   private final int n;
+  private final int nCols;
   private final int d;
   private final double[][] vectors;
+  private final double[][] colVectors;
   private final List<String> tokens;
+  private final List<String> colTokens;
+  private final boolean symmetric;
+  private int[] ids;
+  private int[] colIds;
   private final double[][][] values = new double[Metric.values().length][][];
 
   /** One pooled block of pairs. */
   public record Pool(double mean, double max, double min, long pairs) {}
 
   private NaiveSimilarity(double[][] vectors, List<String> tokens) {
+    this(vectors, tokens, vectors, tokens, true);
+  }
+
+  private NaiveSimilarity(
+      double[][] vectors,
+      List<String> tokens,
+      double[][] colVectors,
+      List<String> colTokens,
+      boolean symmetric) {
     this.n = vectors.length;
+    this.nCols = colVectors.length;
     this.d = vectors[0].length;
     this.vectors = vectors;
     this.tokens = tokens;
+    this.colVectors = colVectors;
+    this.colTokens = colTokens;
+    this.symmetric = symmetric;
+  }
+
+  /** A symmetric reference over vectors and tokens in display order. */
+  public static NaiveSimilarity of(double[][] vectors, List<String> tokens) {
+    return new NaiveSimilarity(vectors, List.copyOf(tokens));
+  }
+
+  /** A cross reference: rows and columns from two sets of the same dimension, in display order. */
+  public static NaiveSimilarity cross(
+      double[][] rows, List<String> rowTokens, double[][] cols, List<String> colTokens) {
+    return new NaiveSimilarity(rows, List.copyOf(rowTokens), cols, List.copyOf(colTokens), false);
   }
 
   /** Loads the committed fixture's input. */
@@ -67,12 +99,22 @@ public final class NaiveSimilarity {
     return new NaiveSimilarity(v, t);
   }
 
-  /** The k best other positions of p, best first. */
+  /**
+   * This reference with the input row of each position (search hits carry it); without, ids are
+   * positions. A symmetric reference's columns share the rows' ids.
+   */
+  public NaiveSimilarity withIds(int[] rowIds, int[] columnIds) {
+    this.ids = rowIds.clone();
+    this.colIds = symmetric ? this.ids : columnIds.clone();
+    return this;
+  }
+
+  /** The k best other positions of p (best columns of a cross run), best first. */
   public int[] topK(Metric metric, int p, int k) {
     double[] row = matrix(metric)[p];
     Comparator<Integer> byValue = Comparator.comparingDouble(q -> row[q]);
-    return IntStream.range(0, n)
-        .filter(q -> q != p)
+    return IntStream.range(0, nCols)
+        .filter(q -> !symmetric || q != p)
         .boxed()
         .sorted(metric.higherIsBetter() ? byValue.reversed() : byValue)
         .limit(k)
@@ -80,10 +122,14 @@ public final class NaiveSimilarity {
         .toArray();
   }
 
-  /** The metric's values of p with every other position, best first (brute force). */
+  /** The metric's values of p with every other position (every column), best first. */
   public double[] bestScores(Metric metric, int p) {
     double[] row = matrix(metric)[p];
-    double[] others = IntStream.range(0, n).filter(q -> q != p).mapToDouble(q -> row[q]).toArray();
+    double[] others =
+        IntStream.range(0, nCols)
+            .filter(q -> !symmetric || q != p)
+            .mapToDouble(q -> row[q])
+            .toArray();
     Arrays.sort(others);
     if (metric.higherIsBetter()) {
       for (int a = 0, b = others.length - 1; a < b; a++, b--) {
@@ -100,21 +146,31 @@ public final class NaiveSimilarity {
    * then tokens containing it further in, by position; at most {@code limit}.
    */
   public List<TokenHit> search(String q, int limit) {
+    return search(q, limit, tokens, ids);
+  }
+
+  /** As {@link #search(String, int)} over the column tokens. */
+  public List<TokenHit> searchColumns(String q, int limit) {
+    return search(q, limit, colTokens, colIds);
+  }
+
+  private static List<TokenHit> search(String q, int limit, List<String> vocabulary, int[] ids) {
     String lower = q.toLowerCase(Locale.ROOT);
-    List<TokenHit> prefix = hits(t -> t.startsWith(lower));
-    List<TokenHit> inner = hits(t -> t.indexOf(lower) > 0);
+    List<TokenHit> prefix = hits(vocabulary, ids, t -> t.startsWith(lower));
+    List<TokenHit> inner = hits(vocabulary, ids, t -> t.indexOf(lower) > 0);
     return Stream.concat(prefix.stream(), inner.stream()).limit(limit).toList();
   }
 
-  private List<TokenHit> hits(Predicate<String> lowerCaseMatch) {
-    return IntStream.range(0, n)
-        .filter(p -> lowerCaseMatch.test(tokens.get(p).toLowerCase(Locale.ROOT)))
-        .mapToObj(p -> new TokenHit(tokens.get(p), p, p))
+  private static List<TokenHit> hits(
+      List<String> vocabulary, int[] ids, Predicate<String> lowerCaseMatch) {
+    return IntStream.range(0, vocabulary.size())
+        .filter(p -> lowerCaseMatch.test(vocabulary.get(p).toLowerCase(Locale.ROOT)))
+        .mapToObj(p -> new TokenHit(vocabulary.get(p), p, ids == null ? p : ids[p]))
         .toList();
   }
 
   /** Reads a 2-D little-endian float32 C-order .npy file. */
-  static double[][] readNpy(Path file) throws IOException {
+  public static double[][] readNpy(Path file) throws IOException {
     ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
     int headerLength = buf.getShort(8) & 0xffff;
     String header = new String(buf.array(), 10, headerLength, StandardCharsets.US_ASCII);
@@ -138,9 +194,32 @@ public final class NaiveSimilarity {
     return n;
   }
 
+  /** Columns: n when symmetric. */
+  public int nCols() {
+    return nCols;
+  }
+
+  public boolean symmetric() {
+    return symmetric;
+  }
+
   /** The token at a position. */
   public String token(int position) {
     return tokens.get(position);
+  }
+
+  /** The column token at a position. */
+  public String colToken(int position) {
+    return colTokens.get(position);
+  }
+
+  public List<String> colTokens() {
+    return colTokens;
+  }
+
+  /** The vectors of the rows ({@code columns} false) or the columns, in display order. */
+  public double[][] vectors(boolean columns) {
+    return columns ? colVectors : vectors;
   }
 
   public List<String> tokens() {
@@ -156,11 +235,13 @@ public final class NaiveSimilarity {
   public synchronized double[][] matrix(Metric metric) {
     double[][] m = values[metric.ordinal()];
     if (m == null) {
-      m = new double[n][n];
+      m = new double[n][nCols];
       for (int a = 0; a < n; a++) {
-        for (int b = a; b < n; b++) {
+        for (int b = symmetric ? a : 0; b < nCols; b++) {
           m[a][b] = compute(metric, a, b);
-          m[b][a] = m[a][b];
+          if (symmetric) {
+            m[b][a] = m[a][b];
+          }
         }
       }
       values[metric.ordinal()] = m;
@@ -175,7 +256,7 @@ public final class NaiveSimilarity {
     double dist = 0;
     for (int k = 0; k < d; k++) {
       double x = vectors[a][k];
-      double y = vectors[b][k];
+      double y = colVectors[b][k];
       dot += x * y;
       na += x * x;
       nb += y * y;

@@ -24,8 +24,9 @@ import org.xerial.snappy.Snappy;
 
 /**
  * Writes Parquet as Spark does (SNAPPY, three-level lists, column indexes) without Hadoop, for
- * synthetic runs in tests and benchmarks: rows are arrays of Integer, String, Float, int[] or
- * float[] in schema order, with small row groups and pages when a test wants pruning to show.
+ * synthetic runs in tests and benchmarks: rows are arrays of Integer, Long, Boolean, String, Float,
+ * int[], float[] or String[] in schema order (null for an optional column's null), with small row
+ * groups and pages when a test wants pruning to show.
  */
 public final class ParquetRowWriter implements Closeable {
   private final ParquetWriter<Object[]> writer;
@@ -138,6 +139,9 @@ public final class ParquetRowWriter implements Closeable {
       out.startMessage();
       for (int f = 0; f < row.length; f++) {
         Type t = schema.getType(f);
+        if (row[f] == null) {
+          continue;
+        }
         out.startField(t.getName(), f);
         if (t.isPrimitive()) {
           scalar(row[f]);
@@ -152,6 +156,10 @@ public final class ParquetRowWriter implements Closeable {
     private void scalar(Object v) {
       if (v instanceof Integer i) {
         out.addInteger(i);
+      } else if (v instanceof Long l) {
+        out.addLong(l);
+      } else if (v instanceof Boolean b) {
+        out.addBoolean(b);
       } else if (v instanceof Float x) {
         out.addFloat(x);
       } else {
@@ -160,7 +168,10 @@ public final class ParquetRowWriter implements Closeable {
     }
 
     private void list(Object v) {
-      int n = v instanceof float[] f ? f.length : ((int[]) v).length;
+      int n =
+          v instanceof float[] f
+              ? f.length
+              : v instanceof String[] strings ? strings.length : ((int[]) v).length;
       out.startGroup();
       if (n > 0) {
         out.startField("list", 0);
@@ -169,6 +180,8 @@ public final class ParquetRowWriter implements Closeable {
           out.startField("element", 0);
           if (v instanceof float[] f) {
             out.addFloat(f[k]);
+          } else if (v instanceof String[] strings) {
+            out.addBinary(Binary.fromString(strings[k]));
           } else {
             out.addInteger(((int[]) v)[k]);
           }

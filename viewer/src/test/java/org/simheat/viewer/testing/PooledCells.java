@@ -106,7 +106,7 @@ public final class PooledCells {
       assertThat(d.get("pairs").asLong()).as(where).isEqualTo(p.pairs());
       String more = y1 - y0 > 1 ? " +" + (y1 - y0 - 1) + " more" : "";
       assertThat(d.get("rowLabel").asText()).isEqualTo(naive.token((int) y0) + more);
-      assertThat(d.get("colLabel").asText()).startsWith(naive.token((int) x0));
+      assertThat(d.get("colLabel").asText()).startsWith(naive.colToken((int) x0));
       pairs += p.pairs();
     }
     long width = meta.get("x1").asLong() - meta.get("x0").asLong();
