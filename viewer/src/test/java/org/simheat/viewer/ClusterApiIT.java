@@ -8,6 +8,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,7 +49,8 @@ class ClusterApiIT {
   static void start() throws IOException {
     new SyntheticRun(INPUT, 300, 4, 7, 1, 128, 64, true, List.of(Metric.COSINE)).write(data);
     new SyntheticRun(LARGE, 2100, 4, 9, 0, 1024, 512, false, List.of(Metric.COSINE)).write(data);
-    cases = RunCase.writeSynthetic(data);
+    cases = new ArrayList<>(RunCase.writeSynthetic(data));
+    cases.addAll(RunCase.copyJobMade(data));
     server = TestServer.over(new RunService(data));
   }
 
@@ -82,6 +84,10 @@ class ClusterApiIT {
   @MethodSource("cases")
   void eachClusteredAxisHasATreeThatFitsItsTokens(RunCase c) {
     NaiveSimilarity naive = c.reference();
+    if (!c.clustered()) {
+      assertThat(error(path(c, "clusters?axis=rows"), 404)).contains("is in input order: it has no clusters");
+      return;
+    }
     JsonNode rows = get(path(c, "clusters?axis=rows"));
     ClusterChecks.checkTree(rows, naive.vectors(false), naive.tokens(), c.clusters());
     if (naive.symmetric()) {
@@ -101,6 +107,10 @@ class ClusterApiIT {
   @ParameterizedTest
   @MethodSource("cases")
   void clusterTilesOfEveryMetricEqualNaivePoolingOverTheClusterRanges(RunCase c) {
+    if (!c.clustered()) {
+      assertThat(error(path(c, "cluster-tiles/cosine"), 404)).contains("input order");
+      return;
+    }
     long[][] rows = ClusterChecks.leafRanges(get(path(c, "clusters")));
     long[][] cols =
         c.reference().symmetric()
@@ -123,7 +133,12 @@ class ClusterApiIT {
     NaiveSimilarity naive = c.reference();
     long n = naive.n();
     long nCols = naive.nCols();
-    long[][] leaves = ClusterChecks.leafRanges(get(path(c, "clusters")));
+    // The third region is the first column leaf against the second row leaf (in input order,
+    // two stretches of positions).
+    long[][] leaves =
+        c.clustered()
+            ? ClusterChecks.leafRanges(get(path(c, "clusters")))
+            : new long[][] {{0, n / 5}, {n / 5, n / 2}};
     long[][] regions = {
       {0, nCols, 0, Math.min(n, 200)},
       {nCols / 4, nCols / 2, n / 3, 2 * n / 3},

@@ -55,6 +55,25 @@ public final class Fixture {
     return target;
   }
 
+  /** The directory of another committed fixture, e.g. {@code fixture-cross}. */
+  public static Path dir(String name) {
+    return dir().resolveSibling(name);
+  }
+
+  /**
+   * Copies the committed run of fixture {@code name} (its {@code out/runs/*}) into {@code dataDir}
+   * and returns its id.
+   */
+  public static String addFixtureRun(Path dataDir, String name) throws IOException {
+    Path runs = dir(name).resolve("out").resolve("runs");
+    try (Stream<Path> s = Files.list(runs)) {
+      Path run = s.findFirst().orElseThrow(() -> new IllegalStateException("No run in " + runs));
+      String id = run.getFileName().toString();
+      copyTree(run, dataDir.resolve("runs").resolve(id));
+      return id;
+    }
+  }
+
   /** Replaces text in a run's manifest. */
   public static void editManifest(Path dataDir, String runId, String from, String to)
       throws IOException {

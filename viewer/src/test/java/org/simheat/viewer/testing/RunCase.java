@@ -1,6 +1,8 @@
 package org.simheat.viewer.testing;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -28,6 +30,28 @@ public record RunCase(
   /** Whether the run is in cluster order. */
   public boolean clustered() {
     return clusters > 0;
+  }
+
+  /**
+   * The job-made cases, copied into {@code dataDir} from the committed fixtures: the cross run of
+   * {@code fixture-cross} (the main fixture's 600 rows against 300 columns of their own, input
+   * order), with its reference read from the inputs.
+   */
+  public static List<RunCase> copyJobMade(Path dataDir) throws IOException {
+    String cross = Fixture.addFixtureRun(dataDir, "fixture-cross");
+    Path rows = Fixture.dir();
+    Path cols = Fixture.dir("fixture-cross");
+    NaiveSimilarity crossReference =
+        NaiveSimilarity.cross(
+            NaiveSimilarity.readNpy(rows.resolve("input.npy")),
+            lines(rows.resolve("input.txt")),
+            NaiveSimilarity.readNpy(cols.resolve("cols.npy")),
+            lines(cols.resolve("cols.txt")));
+    return List.of(new RunCase("job: cross, input order", cross, crossReference, 0, 0));
+  }
+
+  private static List<String> lines(Path file) throws IOException {
+    return Files.readAllLines(file, StandardCharsets.UTF_8);
   }
 
   /**
