@@ -22,6 +22,9 @@ import org.simheat.format.Manifest;
 import org.simheat.format.Metric;
 import org.simheat.format.RunLayout;
 import org.simheat.format.TileGeometry;
+import org.simheat.jobs.cluster.AxisClustering;
+import org.simheat.jobs.cluster.ClusterOrder;
+import org.simheat.jobs.cluster.ClusterTables;
 import org.simheat.jobs.input.CellSums;
 import org.simheat.jobs.input.EmbeddingInputs;
 import org.simheat.jobs.input.HadoopConf;
@@ -35,6 +38,7 @@ import org.simheat.jobs.output.RunTables;
 import org.simheat.jobs.pyramid.MeanPyramid;
 import org.simheat.jobs.pyramid.TilePyramid;
 import org.simheat.jobs.similarity.BlockCache;
+import org.simheat.jobs.similarity.ClusterCells;
 import org.simheat.jobs.similarity.DenseKernel;
 import org.simheat.jobs.similarity.PanelOps;
 import org.simheat.jobs.similarity.PassConfig;
@@ -70,8 +74,8 @@ public final class ComputeJob {
 
   /**
    * A job that calls {@code checkpoint} with each stage's name as it completes ({@code read},
-   * {@code similarity} (full pass only), {@code pyramid}, {@code embeddings}, {@code write}); tests
-   * inject failures there.
+   * {@code cluster} (cluster order only), {@code similarity} (full pass only), {@code pyramid},
+   * {@code embeddings}, {@code write}); tests inject failures there.
    */
   ComputeJob(SparkSession spark, ComputeSpec spec, Consumer<String> checkpoint) {
     this.spark = spark;
@@ -120,6 +124,9 @@ public final class ComputeJob {
             spec.blockSize() > 0
                 ? spec.blockSize()
                 : PassConfig.blockRowsFor(matrix.dim(), memoryPerCore()));
+    if (spec.order().clustered()) {
+      spec.order().clustersFor(matrix.rows(), spec.input().uri());
+    }
     Broadcast<MatrixSource> source = jsc.broadcast(matrix);
     boolean meansOnly = meanFastPath(spec);
     LOG.info(
@@ -129,23 +136,26 @@ public final class ComputeJob {
         spec.metrics(),
         spec.aggregations(),
         spec.neighbors());
+    CellSums.Spec sums =
+        meansOnly ? MeanPyramid.sumsFor(spec.metrics(), geometry, storedZoom) : null;
     MatrixScan.Result scan =
         MatrixScan.scan(
-            jsc,
-            source,
-            cfg.blockSize(),
-            input.tokens(),
-            meansOnly ? MeanPyramid.sumsFor(spec.metrics(), geometry, storedZoom) : null);
+            jsc, source, cfg.blockSize(), input.tokens(), spec.order().clustered() ? null : sums);
     lap("read");
+    Layout layout =
+        spec.order().clustered()
+            ? clusterOrder(source, scan, input, cfg.blockSize(), sums)
+            : new Layout(source, scan.norms(), scan.sums(), null);
     RunCommitter committer = RunCommitter.begin(out, newRunId(fingerprint), conf);
     try {
-      Broadcast<double[]> norms = jsc.broadcast(scan.norms());
-      Map<String, Manifest.Range> ranges =
+      Broadcast<double[]> norms = jsc.broadcast(layout.norms());
+      Pooled pooled =
           meansOnly
-              ? computeMeans(scan.sums(), geometry, storedZoom, committer.staging())
-              : compute(cfg, source, norms, geometry, committer.staging());
-      writeEmbeddings(source, norms, input, cfg, committer.staging());
+              ? computeMeans(layout.sums(), geometry, storedZoom, committer.staging())
+              : compute(cfg, layout, norms, geometry, committer.staging());
+      writeEmbeddings(layout, norms, input, cfg, committer.staging());
       lap("embeddings");
+      writeClusterTables(layout.clusters(), pooled.clusters(), committer.staging());
       RunTables.verify(
           spark,
           committer.staging(),
@@ -153,15 +163,75 @@ public final class ComputeJob {
           storedZoom,
           spec.metrics(),
           true,
-          spec.neighbors() > 0);
+          spec.neighbors() > 0,
+          layout.clusters() == null
+              ? null
+              : new RunTables.ClusterCounts(
+                  layout.clusters().nodes().size(),
+                  (long) layout.clusters().clusters() * layout.clusters().clusters()));
       lap("write");
       Manifest manifest =
-          manifest(committer.runId(), input, fingerprint, geometry, storedZoom, ranges, scan);
+          manifest(
+              committer.runId(),
+              input,
+              fingerprint,
+              geometry,
+              storedZoom,
+              pooled.ranges(),
+              scan,
+              layout.clusters());
       Path runDir = committer.commit(manifest);
       return new Result(manifest, runDir, false);
     } catch (RuntimeException | Error e) {
       committer.abort(e);
       throw e;
+    }
+  }
+
+  /**
+   * What the pass reads: the matrix by position, each position's norm, the mean fast path's cell
+   * sums by position (or null), and the cluster order (null in input order).
+   */
+  private record Layout(
+      Broadcast<MatrixSource> source, double[] norms, CellSums sums, ClusterOrder clusters) {}
+
+  /** What pooling left besides the tiles: value ranges, and the pooled pairs of clusters. */
+  private record Pooled(Map<String, Manifest.Range> ranges, ClusterCells[] clusters) {}
+
+  /**
+   * Clusters the rows and returns the matrix in cluster order; on the mean fast path the cell sums
+   * are taken by position, in a second scan of the reordered matrix.
+   */
+  private Layout clusterOrder(
+      Broadcast<MatrixSource> source,
+      MatrixScan.Result scan,
+      EmbeddingInputs.Opened input,
+      int blockRows,
+      CellSums.Spec sums) {
+    ClusterOrder clusters =
+        AxisClustering.run(
+            jsc, source, scan.norms(), input.tokens(), spec.order(), blockRows, spec.input().uri());
+    Broadcast<MatrixSource> view = jsc.broadcast(clusters.view(source.value()));
+    CellSums cellSums =
+        sums == null ? null : MatrixScan.scan(jsc, view, blockRows, null, sums).sums();
+    lap("cluster");
+    return new Layout(view, clusters.byPosition(scan.norms()), cellSums, clusters);
+  }
+
+  private void writeClusterTables(ClusterOrder clusters, ClusterCells[] pass, Path staging) {
+    if (clusters == null) {
+      return;
+    }
+    ClusterTables.writeClusters(conf, staging, RunLayout.CLUSTERS, clusters);
+    for (int m = 0; m < spec.metrics().size(); m++) {
+      ClusterTables.writeClusterTiles(
+          conf,
+          staging,
+          spec.metrics().get(m),
+          clusters,
+          clusters,
+          pass == null ? null : pass[m],
+          spec.aggregations());
     }
   }
 
@@ -177,8 +247,7 @@ public final class ComputeJob {
   }
 
   /** The mean fast path: every stored level's means from the scan's cell sums. */
-  private Map<String, Manifest.Range> computeMeans(
-      CellSums sums, TileGeometry g, int storedZoom, Path staging) {
+  private Pooled computeMeans(CellSums sums, TileGeometry g, int storedZoom, Path staging) {
     try (MeanPyramid pyramid = MeanPyramid.build(jsc, g, storedZoom, spec.metrics(), sums)) {
       RunTables.writeTiles(
           spark, pyramid.levels(), storedZoom, g, spec.metrics(), spec.aggregations(), staging);
@@ -190,7 +259,7 @@ public final class ComputeJob {
               pyramid.tileSeconds(),
               DenseKernel.describe()));
       lap("pyramid");
-      return pyramid.ranges();
+      return new Pooled(pyramid.ranges(), null);
     }
   }
 
@@ -213,12 +282,9 @@ public final class ComputeJob {
         : g.storedZoomFor(spec.cellBudget(), true);
   }
 
-  private Map<String, Manifest.Range> compute(
-      PassConfig cfg,
-      Broadcast<MatrixSource> source,
-      Broadcast<double[]> norms,
-      TileGeometry g,
-      Path staging) {
+  private Pooled compute(
+      PassConfig cfg, Layout layout, Broadcast<double[]> norms, TileGeometry g, Path staging) {
+    Broadcast<MatrixSource> source = layout.source();
     List<TilePass.Task> tasks = TilePass.plan(cfg, g, Math.max(4 * jsc.defaultParallelism(), 1));
     long pairs = tasks.stream().mapToLong(t -> TilePass.pairs(cfg, t)).sum();
     double flops = tasks.stream().mapToDouble(t -> TilePass.flops(cfg, t)).sum();
@@ -255,7 +321,13 @@ public final class ComputeJob {
               cfg,
               g,
               tasks,
-              new TilePass.Inputs(source, source, norms, norms, scope),
+              new TilePass.Inputs(
+                  source,
+                  source,
+                  norms,
+                  norms,
+                  scope,
+                  layout.clusters() == null ? null : layout.clusters().grid()),
               new TilePass.Sink(staging.toString(), new HadoopConf(conf), spec.aggregations()),
               done);
       secs = progress.elapsedSeconds();
@@ -294,18 +366,23 @@ public final class ComputeJob {
           cfg.metrics()[m].id(),
           new Manifest.Range(r.min(), r.max(), r.minOffDiagonal(), r.maxOffDiagonal()));
     }
-    return ranges;
+    return new Pooled(ranges, result.clusters());
   }
 
   private void writeEmbeddings(
-      Broadcast<MatrixSource> source,
+      Layout layout,
       Broadcast<double[]> norms,
       EmbeddingInputs.Opened input,
       PassConfig cfg,
       Path staging) {
     Broadcast<String[]> tokens =
         jsc.broadcast(input.tokens() == null ? null : input.tokens().toArray(String[]::new));
-    EmbeddingWriter.write(jsc, source, tokens, norms, cfg.blockSize(), staging);
+    ClusterOrder c = layout.clusters();
+    Broadcast<EmbeddingWriter.Positions> positions =
+        c == null
+            ? null
+            : jsc.broadcast(new EmbeddingWriter.Positions(c.ids(), c.leafOfPosition()));
+    EmbeddingWriter.write(jsc, layout.source(), tokens, norms, positions, cfg.blockSize(), staging);
   }
 
   private static String newRunId(String fingerprint) {
@@ -319,7 +396,8 @@ public final class ComputeJob {
       TileGeometry g,
       int storedZoom,
       Map<String, Manifest.Range> ranges,
-      MatrixScan.Result scan) {
+      MatrixScan.Result scan,
+      ClusterOrder clusters) {
     long total = timings.values().stream().mapToLong(Long::longValue).sum();
     timings.put("total", total);
     return new Manifest(
@@ -344,7 +422,14 @@ public final class ComputeJob {
         g.tileSize(),
         g.maxZoom(),
         storedZoom,
-        new Manifest.Order("input", 0),
+        clusters == null
+            ? new Manifest.Order(Manifest.Order.INPUT, 0)
+            : new Manifest.Order(
+                Manifest.Order.CLUSTER,
+                clusters.clusters(),
+                0,
+                spec.order().algorithm().id(),
+                spec.order().seed()),
         new Manifest.Neighbors(spec.neighbors()),
         ranges,
         scan.zeroRows(),

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.simheat.format.Aggregation;
 import org.simheat.format.Metric;
+import org.simheat.jobs.cluster.OrderSpec;
 import org.simheat.jobs.input.InputSpec;
 
 /**
@@ -19,6 +20,7 @@ import org.simheat.jobs.input.InputSpec;
  * @param cellBudget stored cells per metric when choosing the stored level
  * @param blockSize rows per block, 0 for the default
  * @param force recompute even when an identical run exists
+ * @param order the display order: input, or cluster with its settings
  */
 public record ComputeSpec(
     InputSpec input,
@@ -29,7 +31,8 @@ public record ComputeSpec(
     Integer storedZoom,
     long cellBudget,
     int blockSize,
-    boolean force)
+    boolean force,
+    OrderSpec order)
     implements Serializable {
 
   /** Default stored cells per metric: 16 Mi, i.e. a symmetric 5792-cell level. */
@@ -60,6 +63,48 @@ public record ComputeSpec(
     if (metrics.isEmpty() || aggregations.isEmpty()) {
       throw new IllegalArgumentException("At least one metric and one aggregation are needed");
     }
+    if (order == null) {
+      order = OrderSpec.INPUT;
+    }
+  }
+
+  /** A run in input order. */
+  public ComputeSpec(
+      InputSpec input,
+      String out,
+      List<Metric> metrics,
+      List<Aggregation> aggregations,
+      int neighbors,
+      Integer storedZoom,
+      long cellBudget,
+      int blockSize,
+      boolean force) {
+    this(
+        input,
+        out,
+        metrics,
+        aggregations,
+        neighbors,
+        storedZoom,
+        cellBudget,
+        blockSize,
+        force,
+        OrderSpec.INPUT);
+  }
+
+  /** The same run in another order. */
+  public ComputeSpec withOrder(OrderSpec order) {
+    return new ComputeSpec(
+        input,
+        out,
+        metrics,
+        aggregations,
+        neighbors,
+        storedZoom,
+        cellBudget,
+        blockSize,
+        force,
+        order);
   }
 
   /** The settings that change the output, as text for the fingerprint. */
@@ -75,6 +120,6 @@ public record ComputeSpec(
         "neighbors=" + neighbors,
         "storedZoom=" + storedZoom,
         "cellBudget=" + cellBudget,
-        "order=input");
+        order.describe());
   }
 }

@@ -106,13 +106,39 @@ public final class StridedMatrixFile implements MatrixSource {
       return;
     }
     try (InputFile in = InputFile.open(uri, conf.get())) {
-      if (colStride == 1) {
-        readRowMajor(in, start, count, dst, offset);
-      } else if (rowStride == 1) {
-        readColumnMajor(in, start, count, dst, offset);
-      } else {
-        readGeneric(in, start, count, dst, offset);
+      readRange(in, start, count, dst, offset);
+    }
+  }
+
+  /** Opens the file once for every run of consecutive ids. */
+  @Override
+  public void readRowsAt(int[] ids, int from, int count, float[] dst, int offset)
+      throws IOException {
+    if (count == 0) {
+      return;
+    }
+    try (InputFile in = InputFile.open(uri, conf.get())) {
+      for (int i = 0; i < count; ) {
+        int run = MatrixSource.runLength(ids, from + i, from + count);
+        long start = ids[from + i];
+        if (start < 0 || start + run > rows) {
+          throw new IndexOutOfBoundsException(
+              "rows [" + start + ", " + (start + run) + ") of " + rows);
+        }
+        readRange(in, start, run, dst, offset + i * dim);
+        i += run;
       }
+    }
+  }
+
+  private void readRange(InputFile in, long start, int count, float[] dst, int offset)
+      throws IOException {
+    if (colStride == 1) {
+      readRowMajor(in, start, count, dst, offset);
+    } else if (rowStride == 1) {
+      readColumnMajor(in, start, count, dst, offset);
+    } else {
+      readGeneric(in, start, count, dst, offset);
     }
   }
 

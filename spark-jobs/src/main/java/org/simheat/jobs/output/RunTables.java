@@ -144,7 +144,37 @@ public final class RunTables {
       List<Metric> metrics,
       boolean symmetric,
       boolean neighbors) {
+    verify(spark, staging, g, storedZoom, metrics, symmetric, neighbors, null);
+  }
+
+  /**
+   * The rows a run in cluster order adds.
+   *
+   * @param nodes rows of {@code clusters}: the nodes of the tree
+   * @param leafPairs rows of each metric's {@code cluster_tiles}: K_rows × K_cols
+   */
+  public record ClusterCounts(long nodes, long leafPairs) {}
+
+  /**
+   * Verifies the tables as above, and, when {@code clusters} is not null, {@code clusters} and
+   * every metric's {@code cluster_tiles}.
+   *
+   * @throws IllegalStateException naming the table and both counts when they differ
+   */
+  public static void verify(
+      SparkSession spark,
+      Path staging,
+      TileGeometry g,
+      int storedZoom,
+      List<Metric> metrics,
+      boolean symmetric,
+      boolean neighbors,
+      ClusterCounts clusters) {
     Map<String, Long> expected = new HashMap<>();
+    if (clusters != null) {
+      expected.put(RunLayout.CLUSTERS, clusters.nodes());
+      metrics.forEach(m -> expected.put(RunLayout.clusterTilesDir(m), clusters.leafPairs()));
+    }
     for (Metric m : metrics) {
       for (int z = 0; z <= storedZoom; z++) {
         expected.put("tiles/" + m.id() + "/" + z, g.storedTiles(z, symmetric));
@@ -169,6 +199,13 @@ public final class RunTables {
         }
       }
       actual.put("embeddings", rowCount(new Path(staging, RunLayout.EMBEDDINGS), conf));
+      if (clusters != null) {
+        actual.put(RunLayout.CLUSTERS, rowCount(new Path(staging, RunLayout.CLUSTERS), conf));
+        for (Metric m : metrics) {
+          String dir = RunLayout.clusterTilesDir(m);
+          actual.put(dir, rowCount(new Path(staging, dir), conf));
+        }
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read back the tables under " + staging, e);
     }
