@@ -39,12 +39,25 @@ public final class AxisClustering {
       OrderSpec spec,
       int blockRows,
       String what) {
+    return run(jsc, source, norms, tokens, spec, blockRows, what, ClusterTraining.SAMPLE_CAP);
+  }
+
+  /** {@link #run} training on at most {@code sampleCap} rows. */
+  static ClusterOrder run(
+      JavaSparkContext jsc,
+      Broadcast<MatrixSource> source,
+      double[] norms,
+      List<String> tokens,
+      OrderSpec spec,
+      int blockRows,
+      String what,
+      int sampleCap) {
     long start = System.nanoTime();
     int n = norms.length;
     int d = source.value().dim();
     int k = spec.clustersFor(n, what);
     ClusterTraining.Trained trained =
-        ClusterTraining.train(jsc, source, norms, spec.algorithm(), k, spec.seed());
+        ClusterTraining.train(jsc, source, norms, spec.algorithm(), k, spec.seed(), sampleCap);
     double trainSeconds = (System.nanoTime() - start) / 1e9;
     Broadcast<double[]> bNorms = jsc.broadcast(norms);
     Broadcast<ClusterTraining.Predictor> predictor = jsc.broadcast(trained.predictor());

@@ -69,6 +69,7 @@ final class ClusterTraining {
    *
    * @param norms each row's L2 norm
    * @param k leaf clusters asked for (MLlib may find fewer, e.g. among duplicate rows)
+   * @param cap most rows to train on ({@link #SAMPLE_CAP})
    */
   static Trained train(
       JavaSparkContext jsc,
@@ -76,8 +77,9 @@ final class ClusterTraining {
       double[] norms,
       ClusterAlgorithm algorithm,
       int k,
-      long seed) {
-    int[] rows = sample(norms, seed, SAMPLE_CAP);
+      long seed,
+      int cap) {
+    int[] rows = sample(norms, seed, cap);
     if (rows.length == 0) {
       // Every row is zero: one cluster holds them all.
       return new Trained(unit -> 0, TreeShape.leaf(0), 0);
