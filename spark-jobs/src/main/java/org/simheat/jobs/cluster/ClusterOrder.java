@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.simheat.jobs.input.MatrixSource;
 import org.simheat.jobs.input.PermutedMatrix;
+import org.simheat.jobs.output.RunTables;
 import org.simheat.jobs.similarity.ClusterGrid;
 
 /**
@@ -162,6 +163,11 @@ public final class ClusterOrder {
       out[p] = perRow[ids[p]];
     }
     return out;
+  }
+
+  /** The rows of a symmetric run's cluster tables: the nodes, and K² pairs of leaves. */
+  public RunTables.ClusterCounts tableCounts() {
+    return new RunTables.ClusterCounts(nodes.size(), (long) clusters() * clusters());
   }
 
   /** The leaf grid of a symmetric run (the same clusters on both axes). */

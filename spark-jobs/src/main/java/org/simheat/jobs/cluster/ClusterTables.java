@@ -76,6 +76,27 @@ public final class ClusterTables {
   }
 
   /**
+   * Writes the tables of a symmetric run in cluster order: {@code clusters} and every metric's
+   * {@code cluster_tiles}.
+   *
+   * @param pass per metric, what the blocked pass pooled, or null on the mean fast path
+   * @throws UncheckedIOException if a file cannot be written
+   */
+  public static void write(
+      Configuration conf,
+      Path staging,
+      ClusterOrder order,
+      List<Metric> metrics,
+      List<Aggregation> aggregations,
+      ClusterCells[] pass) {
+    writeClusters(conf, staging, RunLayout.CLUSTERS, order);
+    for (int m = 0; m < metrics.size(); m++) {
+      writeClusterTiles(
+          conf, staging, metrics.get(m), order, order, pass == null ? null : pass[m], aggregations);
+    }
+  }
+
+  /**
    * Writes an axis's tree as {@code table} ({@link RunLayout#CLUSTERS} or {@link
    * RunLayout#COL_CLUSTERS}).
    *

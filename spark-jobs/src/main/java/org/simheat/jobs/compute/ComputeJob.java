@@ -125,7 +125,7 @@ public final class ComputeJob {
                 ? spec.blockSize()
                 : PassConfig.blockRowsFor(matrix.dim(), memoryPerCore()));
     if (spec.order().clustered()) {
-      spec.order().clustersFor(matrix.rows(), spec.input().uri());
+      spec.order().clustersFor(matrix.rows(), spec.input().uri()); // fails early on too many
     }
     Broadcast<MatrixSource> source = jsc.broadcast(matrix);
     boolean meansOnly = meanFastPath(spec);
@@ -155,7 +155,15 @@ public final class ComputeJob {
               : compute(cfg, layout, norms, geometry, committer.staging());
       writeEmbeddings(layout, norms, input, cfg, committer.staging());
       lap("embeddings");
-      writeClusterTables(layout.clusters(), pooled.clusters(), committer.staging());
+      if (layout.clusters() != null) {
+        ClusterTables.write(
+            conf,
+            committer.staging(),
+            layout.clusters(),
+            spec.metrics(),
+            spec.aggregations(),
+            pooled.clusters());
+      }
       RunTables.verify(
           spark,
           committer.staging(),
@@ -164,11 +172,7 @@ public final class ComputeJob {
           spec.metrics(),
           true,
           spec.neighbors() > 0,
-          layout.clusters() == null
-              ? null
-              : new RunTables.ClusterCounts(
-                  layout.clusters().nodes().size(),
-                  (long) layout.clusters().clusters() * layout.clusters().clusters()));
+          layout.clusters() == null ? null : layout.clusters().tableCounts());
       lap("write");
       Manifest manifest =
           manifest(
@@ -216,23 +220,6 @@ public final class ComputeJob {
         sums == null ? null : MatrixScan.scan(jsc, view, blockRows, null, sums).sums();
     lap("cluster");
     return new Layout(view, clusters.byPosition(scan.norms()), cellSums, clusters);
-  }
-
-  private void writeClusterTables(ClusterOrder clusters, ClusterCells[] pass, Path staging) {
-    if (clusters == null) {
-      return;
-    }
-    ClusterTables.writeClusters(conf, staging, RunLayout.CLUSTERS, clusters);
-    for (int m = 0; m < spec.metrics().size(); m++) {
-      ClusterTables.writeClusterTiles(
-          conf,
-          staging,
-          spec.metrics().get(m),
-          clusters,
-          clusters,
-          pass == null ? null : pass[m],
-          spec.aggregations());
-    }
   }
 
   /**
