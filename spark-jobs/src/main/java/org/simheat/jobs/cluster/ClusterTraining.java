@@ -19,6 +19,7 @@ import org.apache.spark.mllib.linalg.Vector;
 import org.apache.spark.mllib.linalg.Vectors;
 import org.apache.spark.storage.StorageLevel;
 import org.simheat.jobs.input.MatrixSource;
+import org.simheat.jobs.similarity.DenseKernel;
 
 /**
  * Trains an axis's MLlib clustering on its L2-normalised non-zero rows: all of them up to {@value
@@ -79,6 +80,7 @@ final class ClusterTraining {
       int k,
       long seed,
       int cap) {
+    DenseKernel.blas(); // choose the native BLAS before MLlib loads one
     int[] rows = sample(norms, seed, cap);
     if (rows.length == 0) {
       // Every row is zero: one cluster holds them all.
@@ -153,6 +155,7 @@ final class ClusterTraining {
   }
 
   private static List<Vector> vectors(MatrixSource m, Chunk c) {
+    DenseKernel.blas(); // on this executor too, before MLlib's tasks use a BLAS
     int d = m.dim();
     float[] data = new float[c.ids().length * d];
     try {

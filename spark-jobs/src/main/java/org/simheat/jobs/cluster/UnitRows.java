@@ -10,6 +10,7 @@ import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.simheat.jobs.input.MatrixSource;
+import org.simheat.jobs.similarity.DenseKernel;
 import scala.Tuple2;
 
 /**
@@ -90,6 +91,7 @@ final class UnitRows {
   /** Folds the rows of consecutive blocks {@code ids} (in order, as Spark slices a range). */
   private static <T> T range(
       MatrixSource m, double[] norms, List<Integer> ids, int blockRows, Fold<T> fold) {
+    DenseKernel.blas(); // choose the native BLAS before MLlib's predict loads one
     long start = (long) ids.get(0) * blockRows;
     long end = Math.min(m.rows(), ((long) ids.get(ids.size() - 1) + 1) * blockRows);
     int d = m.dim();
