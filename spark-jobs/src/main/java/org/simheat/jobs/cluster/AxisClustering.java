@@ -61,7 +61,7 @@ public final class AxisClustering {
     double trainSeconds = (System.nanoTime() - start) / 1e9;
     Broadcast<double[]> bNorms = jsc.broadcast(norms);
     Broadcast<ClusterTraining.Predictor> predictor = jsc.broadcast(trained.predictor());
-    Broadcast<int[]> leaves = null;
+    Broadcast<Membership.Tree> members = null;
     try {
       int modelClusters = trained.shape().leaves().size();
       Assignment.Part first =
@@ -73,10 +73,9 @@ public final class AxisClustering {
       for (int i = 0; i < n; i++) {
         leafOfRow[i] = tree.leafOfModel[leafOfRow[i]];
       }
-      leaves = jsc.broadcast(leafOfRow);
+      members = jsc.broadcast(Membership.Tree.of(leafOfRow, centroids(tree), paths(tree)));
       Membership.Part second =
-          UnitRows.fold(
-              jsc, source, bNorms, blockRows, new Membership(leaves, centroids(tree), paths(tree)));
+          UnitRows.fold(jsc, source, bNorms, blockRows, new Membership(members));
       ClusterOrder order = ClusterOrder.of(tree, leafOfRow, second.cosineOfRow(n), second, tokens);
       LOG.info(
           String.format(
@@ -95,8 +94,8 @@ public final class AxisClustering {
     } finally {
       bNorms.destroy();
       predictor.destroy();
-      if (leaves != null) {
-        leaves.destroy();
+      if (members != null) {
+        members.destroy();
       }
     }
   }

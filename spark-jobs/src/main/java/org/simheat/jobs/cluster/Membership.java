@@ -23,21 +23,30 @@ final class Membership implements UnitRows.Fold<Membership.Part> {
   /** Members that label a node. */
   static final int LABEL = 3;
 
-  private final Broadcast<int[]> leafOfRow;
-  private final double[][] centroids;
-  private final double[] centroidNorms;
-  private final int[][] paths;
+  private final Broadcast<Tree> tree;
+  private final int nodes;
 
   /**
+   * What every task needs to know of the tree.
+   *
    * @param leafOfRow each row's leaf (input order)
    * @param centroids each node's centroid
+   * @param centroidNorms each centroid's norm
    * @param paths each leaf's nodes, from the leaf up to its root
    */
-  Membership(Broadcast<int[]> leafOfRow, double[][] centroids, int[][] paths) {
-    this.leafOfRow = leafOfRow;
-    this.centroids = centroids;
-    this.centroidNorms = Arrays.stream(centroids).mapToDouble(c -> Math.sqrt(dot(c, c))).toArray();
-    this.paths = paths;
+  record Tree(int[] leafOfRow, double[][] centroids, double[] centroidNorms, int[][] paths)
+      implements Serializable {
+    /** The tree for the given rows' leaves, centroids and paths. */
+    static Tree of(int[] leafOfRow, double[][] centroids, int[][] paths) {
+      double[] norms = Arrays.stream(centroids).mapToDouble(c -> Math.sqrt(dot(c, c))).toArray();
+      return new Tree(leafOfRow, centroids, norms, paths);
+    }
+  }
+
+  /** The pass over a tree broadcast to every task. */
+  Membership(Broadcast<Tree> tree) {
+    this.tree = tree;
+    this.nodes = tree.value().centroids().length;
   }
 
   /** Cosines to the leaf centroid of consecutive rows from {@code start}. */
@@ -98,18 +107,19 @@ final class Membership implements UnitRows.Fold<Membership.Part> {
 
   @Override
   public Part start(long from, long to) {
-    Part p = new Part(centroids.length);
+    Part p = new Part(nodes);
     p.scores.add(new Scores(from, new double[(int) (to - from)]));
     return p;
   }
 
   @Override
   public void row(Part acc, long row, double[] unit, float[] raw, int offset) {
-    int leaf = leafOfRow.value()[(int) row];
+    Tree t = tree.value();
+    int leaf = t.leafOfRow()[(int) row];
     double unitSq = dot(unit, unit) > 0 ? 1 : 0;
-    for (int n : paths[leaf]) {
-      double dot = dot(unit, centroids[n]);
-      double norm = centroidNorms[n];
+    for (int n : t.paths()[leaf]) {
+      double dot = dot(unit, t.centroids()[n]);
+      double norm = t.centroidNorms()[n];
       double cos = norm > 0 ? dot / norm : 0;
       acc.maxDist2[n] = Math.max(acc.maxDist2[n], unitSq + norm * norm - 2 * dot);
       acc.offer(n, (int) row, cos);
