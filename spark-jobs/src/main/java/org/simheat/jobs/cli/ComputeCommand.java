@@ -7,6 +7,8 @@ import java.util.concurrent.Callable;
 import org.simheat.format.Aggregation;
 import org.simheat.format.Manifest;
 import org.simheat.format.Metric;
+import org.simheat.jobs.cluster.ClusterAlgorithm;
+import org.simheat.jobs.cluster.OrderSpec;
 import org.simheat.jobs.compute.ComputeJob;
 import org.simheat.jobs.compute.ComputeSpec;
 import org.simheat.jobs.input.InputSpec;
@@ -135,8 +137,26 @@ public final class ComputeCommand implements Callable<Integer> {
       names = "--order",
       paramLabel = "ORDER",
       defaultValue = "input",
-      description = "Display order: input (default).")
+      description = "Display order: input (default) or cluster (MLlib clusters, tree order).")
   String order;
+
+  @Option(
+      names = "--clusters",
+      paramLabel = "K",
+      description = "Leaf clusters of --order cluster, 1 to 1024. Default: √N, within 2..256.")
+  Integer clusters;
+
+  @Option(
+      names = "--cluster-algorithm",
+      paramLabel = "ALG",
+      description = "bisecting-kmeans (default) or kmeans.")
+  String clusterAlgorithm;
+
+  @Option(
+      names = "--cluster-seed",
+      paramLabel = "SEED",
+      description = "Seed of the clustering (default: 42); the same seed gives the same order.")
+  Long clusterSeed;
 
   @Option(
       names = "--neighbors",
@@ -171,7 +191,8 @@ public final class ComputeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<ComputeSpec> specs = inputs().stream().map(this::spec).toList();
+    OrderSpec orderSpec = orderSpec();
+    List<ComputeSpec> specs = inputs().stream().map(in -> spec(in, orderSpec)).toList();
     runAll(commandSpec, "simheat compute", run.master, specs);
     return 0;
   }
@@ -187,11 +208,34 @@ public final class ComputeCommand implements Callable<Integer> {
     }
   }
 
-  private List<InputSpec> inputs() {
-    if (!order.equals("input")) {
-      throw new IllegalArgumentException(
-          "--order " + order + " is not available yet: this build orders by input only");
+  /**
+   * The order options as a spec.
+   *
+   * @throws IllegalArgumentException for an unknown order, or clustering options without {@code
+   *     --order cluster}
+   */
+  private OrderSpec orderSpec() {
+    if (order.equals("input")) {
+      if (clusters != null || clusterAlgorithm != null || clusterSeed != null) {
+        throw new IllegalArgumentException(
+            "--clusters, --cluster-algorithm and --cluster-seed go with --order cluster");
+      }
+      return OrderSpec.INPUT;
     }
+    if (!order.equals("cluster")) {
+      throw new IllegalArgumentException(
+          "Unknown --order '" + order + "': choose from input, cluster");
+    }
+    return new OrderSpec(
+        true,
+        clusters,
+        clusterAlgorithm == null
+            ? ClusterAlgorithm.BISECTING_KMEANS
+            : ClusterAlgorithm.parse(clusterAlgorithm),
+        clusterSeed == null ? OrderSpec.DEFAULT_SEED : clusterSeed);
+  }
+
+  private List<InputSpec> inputs() {
     if (source.input != null) {
       return List.of(new InputSpec(source.input, format, tensor, vocab, tokenColumn, vectorColumn));
     }
@@ -211,7 +255,7 @@ public final class ComputeCommand implements Callable<Integer> {
     return specs;
   }
 
-  private ComputeSpec spec(InputSpec in) {
+  private ComputeSpec spec(InputSpec in, OrderSpec orderSpec) {
     return new ComputeSpec(
         in,
         out,
@@ -222,6 +266,7 @@ public final class ComputeCommand implements Callable<Integer> {
         cellBudget,
         blockSize,
         run.force,
+        orderSpec,
         colsInput());
   }
 
@@ -245,11 +290,17 @@ public final class ComputeCommand implements Callable<Integer> {
     }
     return String.format(
         Locale.ROOT,
-        "run %s: N=%s, d=%d, metrics %s, levels 0..%d stored of 0..%d, %.1f s%n  %s",
+        "run %s: N=%s, d=%d, metrics %s%s, levels 0..%d stored of 0..%d, %.1f s%n  %s",
         m.runId(),
         m.symmetric() ? Long.toString(m.n()) : m.n() + " × " + m.nCols(),
         m.dim(),
         String.join(",", m.metrics()),
+        m.order().clustered()
+            ? ", "
+                + m.order().clusters()
+                + (m.symmetric() ? "" : " × " + m.order().colsClusters())
+                + " clusters"
+            : "",
         m.storedZoom(),
         m.maxZoom(),
         seconds,

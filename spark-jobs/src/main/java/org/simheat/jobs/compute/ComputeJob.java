@@ -23,12 +23,11 @@ import org.simheat.format.Manifest;
 import org.simheat.format.Metric;
 import org.simheat.format.RunLayout;
 import org.simheat.format.TileGeometry;
+import org.simheat.jobs.cluster.ClusterTables;
 import org.simheat.jobs.input.CellSums;
 import org.simheat.jobs.input.EmbeddingInputs;
 import org.simheat.jobs.input.HadoopConf;
 import org.simheat.jobs.input.InputSpec;
-import org.simheat.jobs.input.MatrixScan;
-import org.simheat.jobs.input.MatrixSource;
 import org.simheat.jobs.output.EmbeddingWriter;
 import org.simheat.jobs.output.Fingerprint;
 import org.simheat.jobs.output.RunCatalog;
@@ -37,6 +36,8 @@ import org.simheat.jobs.output.RunTables;
 import org.simheat.jobs.pyramid.MeanPyramid;
 import org.simheat.jobs.pyramid.TilePyramid;
 import org.simheat.jobs.similarity.BlockCache;
+import org.simheat.jobs.similarity.ClusterCells;
+import org.simheat.jobs.similarity.ClusterGrid;
 import org.simheat.jobs.similarity.DenseKernel;
 import org.simheat.jobs.similarity.PanelOps;
 import org.simheat.jobs.similarity.PassConfig;
@@ -72,8 +73,8 @@ public final class ComputeJob {
 
   /**
    * A job that calls {@code checkpoint} with each stage's name as it completes ({@code read},
-   * {@code similarity} (full pass only), {@code pyramid}, {@code embeddings}, {@code write}); tests
-   * inject failures there.
+   * {@code cluster} (cluster order only), {@code similarity} (full pass only), {@code pyramid},
+   * {@code embeddings}, {@code write}); tests inject failures there.
    */
   ComputeJob(SparkSession spark, ComputeSpec spec, Consumer<String> checkpoint) {
     this.spark = spark;
@@ -91,20 +92,6 @@ public final class ComputeJob {
    * @param upToDate true when an identical run existed and nothing was computed
    */
   public record Result(Manifest manifest, Path runDir, boolean upToDate) {}
-
-  /**
-   * One axis of the matrix: the rows, or a cross run's columns.
-   *
-   * @param input the opened input
-   * @param source its matrix, broadcast
-   * @param scan its norms, zero rows and (on the mean fast path) cell sums
-   * @param norms the norms, broadcast
-   */
-  private record Axis(
-      EmbeddingInputs.Opened input,
-      Broadcast<MatrixSource> source,
-      MatrixScan.Result scan,
-      Broadcast<double[]> norms) {}
 
   /**
    * Runs the job.
@@ -131,6 +118,12 @@ public final class ComputeJob {
     TileGeometry geometry = TileGeometry.of(rowsIn.matrix().rows(), nCols);
     int storedZoom = storedZoom(geometry, symmetric);
     PassConfig cfg = passConfig(geometry, rowsIn.matrix().dim(), symmetric, storedZoom);
+    if (spec.order().clustered()) { // fails early on more clusters than rows
+      spec.order().clustersFor(geometry.rows(), spec.input().uri());
+      if (!symmetric) {
+        spec.order().clustersFor(geometry.cols(), spec.colsInput().uri());
+      }
+    }
     boolean meansOnly = meanFastPath(spec);
     LOG.info(
         meansOnly
@@ -141,32 +134,53 @@ public final class ComputeJob {
         spec.neighbors());
     CellSums.Spec sums =
         meansOnly ? MeanPyramid.sumsFor(spec.metrics(), geometry, storedZoom) : null;
-    Axis rows = scan(rowsIn, cfg, sums);
-    Axis cols = symmetric ? rows : scan(colsIn, cfg, sums);
+    boolean clustered = spec.order().clustered();
+    CellSums.Spec inputOrderSums = clustered ? null : sums;
+    RunAxis rows = RunAxis.scan(jsc, rowsIn, cfg.blockSize(), inputOrderSums);
+    RunAxis cols = symmetric ? rows : RunAxis.scan(jsc, colsIn, cfg.blockSize(), inputOrderSums);
     lap("read");
+    if (clustered) {
+      rows = rows.clustered(jsc, spec.order(), cfg.blockSize(), sums, spec.input().uri());
+      cols =
+          symmetric
+              ? rows
+              : cols.clustered(jsc, spec.order(), cfg.blockSize(), sums, spec.colsInput().uri());
+      lap("cluster");
+    }
     RunCommitter committer = RunCommitter.begin(out, newRunId(fingerprint), conf);
     try {
-      Map<String, Manifest.Range> ranges =
+      Path staging = committer.staging();
+      Pooled pooled =
           meansOnly
-              ? computeMeans(rows, cols, geometry, storedZoom, committer.staging())
-              : compute(cfg, rows, cols, geometry, committer.staging());
-      writeEmbeddings(rows, cfg, committer.staging(), RunLayout.EMBEDDINGS);
+              ? computeMeans(rows, cols, geometry, storedZoom, staging)
+              : compute(cfg, rows, cols, geometry, staging);
+      writeEmbeddings(rows, cfg, staging, RunLayout.EMBEDDINGS);
       if (!symmetric) {
-        writeEmbeddings(cols, cfg, committer.staging(), RunLayout.COL_EMBEDDINGS);
+        writeEmbeddings(cols, cfg, staging, RunLayout.COL_EMBEDDINGS);
       }
       lap("embeddings");
+      if (clustered) {
+        ClusterTables.write(
+            conf,
+            staging,
+            rows.clusters(),
+            symmetric ? null : cols.clusters(),
+            spec.metrics(),
+            spec.aggregations(),
+            pooled.clusters());
+      }
       RunTables.verify(
           spark,
-          committer.staging(),
+          staging,
           geometry,
           storedZoom,
           spec.metrics(),
           symmetric,
           spec.neighbors() > 0,
-          !symmetric);
+          moreTables(rows, cols));
       lap("write");
       Manifest manifest =
-          manifest(committer.runId(), rows, cols, fingerprint, geometry, storedZoom, ranges);
+          manifest(committer.runId(), rows, cols, fingerprint, geometry, storedZoom, pooled);
       Path runDir = committer.commit(manifest);
       return new Result(manifest, runDir, false);
     } catch (RuntimeException | Error e) {
@@ -195,6 +209,26 @@ public final class ComputeJob {
     }
   }
 
+  /** What pooling left besides the tiles: value ranges, and the pooled pairs of clusters. */
+  private record Pooled(Map<String, Manifest.Range> ranges, ClusterCells[] clusters) {}
+
+  /** The tables beyond tiles, neighbours and embeddings that a run writes, with their rows. */
+  private Map<String, Long> moreTables(RunAxis rows, RunAxis cols) {
+    Map<String, Long> more = new LinkedHashMap<>();
+    if (cols != rows) {
+      more.put(RunLayout.COL_EMBEDDINGS, cols.source().value().rows());
+    }
+    if (rows.clusters() != null) {
+      more.put(RunLayout.CLUSTERS, (long) rows.clusters().nodes().size());
+      if (cols != rows) {
+        more.put(RunLayout.COL_CLUSTERS, (long) cols.clusters().nodes().size());
+      }
+      long pairs = (long) rows.leaves() * cols.leaves();
+      spec.metrics().forEach(m -> more.put(RunLayout.clusterTilesDir(m), pairs));
+    }
+    return more;
+  }
+
   /** Every file the run depends on: the rows' files, then the columns'. */
   private static List<String> files(EmbeddingInputs.Opened rows, EmbeddingInputs.Opened cols) {
     List<String> files = new ArrayList<>(rows.files());
@@ -215,13 +249,6 @@ public final class ComputeJob {
         spec.blockSize() > 0 ? spec.blockSize() : PassConfig.blockRowsFor(dim, memoryPerCore()));
   }
 
-  /** Broadcasts an axis's matrix and scans it (finite values, norms, cell sums when asked). */
-  private Axis scan(EmbeddingInputs.Opened input, PassConfig cfg, CellSums.Spec sums) {
-    Broadcast<MatrixSource> source = jsc.broadcast(input.matrix());
-    MatrixScan.Result scan = MatrixScan.scan(jsc, source, cfg.blockSize(), input.tokens(), sums);
-    return new Axis(input, source, scan, jsc.broadcast(scan.norms()));
-  }
-
   /**
    * Whether a run takes the mean fast path, which pools means from per-cell row sums and skips the
    * N² pass: only when it stores {@code mean} pooling alone, of bilinear metrics only (cosine, dot;
@@ -234,11 +261,11 @@ public final class ComputeJob {
   }
 
   /** The mean fast path: every stored level's means from the scans' cell sums. */
-  private Map<String, Manifest.Range> computeMeans(
-      Axis rows, Axis cols, TileGeometry g, int storedZoom, Path staging) {
-    CellSums colSums = cols == rows ? null : cols.scan().sums();
+  private Pooled computeMeans(
+      RunAxis rows, RunAxis cols, TileGeometry g, int storedZoom, Path staging) {
+    CellSums colSums = cols == rows ? null : cols.sums();
     try (MeanPyramid pyramid =
-        MeanPyramid.build(jsc, g, storedZoom, spec.metrics(), rows.scan().sums(), colSums)) {
+        MeanPyramid.build(jsc, g, storedZoom, spec.metrics(), rows.sums(), colSums)) {
       RunTables.writeTiles(
           spark, pyramid.levels(), storedZoom, g, spec.metrics(), spec.aggregations(), staging);
       LOG.info(
@@ -249,7 +276,7 @@ public final class ComputeJob {
               pyramid.tileSeconds(),
               DenseKernel.describe()));
       lap("pyramid");
-      return pyramid.ranges();
+      return new Pooled(pyramid.ranges(), null);
     }
   }
 
@@ -272,8 +299,7 @@ public final class ComputeJob {
         : g.storedZoomFor(spec.cellBudget(), symmetric);
   }
 
-  private Map<String, Manifest.Range> compute(
-      PassConfig cfg, Axis rows, Axis cols, TileGeometry g, Path staging) {
+  private Pooled compute(PassConfig cfg, RunAxis rows, RunAxis cols, TileGeometry g, Path staging) {
     List<TilePass.Task> tasks = TilePass.plan(cfg, g, Math.max(4 * jsc.defaultParallelism(), 1));
     long pairs = tasks.stream().mapToLong(t -> TilePass.pairs(cfg, t)).sum();
     double flops = tasks.stream().mapToDouble(t -> TilePass.flops(cfg, t)).sum();
@@ -310,7 +336,15 @@ public final class ComputeJob {
               cfg,
               g,
               tasks,
-              new TilePass.Inputs(rows.source(), cols.source(), rows.norms(), cols.norms(), scope),
+              new TilePass.Inputs(
+                  rows.source(),
+                  cols.source(),
+                  rows.norms(),
+                  cols.norms(),
+                  scope,
+                  rows.clusters() == null
+                      ? null
+                      : new ClusterGrid(rows.clusters().bounds(), cols.clusters().bounds())),
               new TilePass.Sink(staging.toString(), new HadoopConf(conf), spec.aggregations()),
               done);
       secs = progress.elapsedSeconds();
@@ -349,15 +383,23 @@ public final class ComputeJob {
           cfg.metrics()[m].id(),
           new Manifest.Range(r.min(), r.max(), r.minOffDiagonal(), r.maxOffDiagonal()));
     }
-    return ranges;
+    return new Pooled(ranges, result.clusters());
   }
 
-  private void writeEmbeddings(Axis axis, PassConfig cfg, Path staging, String table) {
+  private void writeEmbeddings(RunAxis axis, PassConfig cfg, Path staging, String table) {
     List<String> tokens = axis.input().tokens();
     Broadcast<String[]> broadcast =
         jsc.broadcast(tokens == null ? null : tokens.toArray(String[]::new));
+    EmbeddingWriter.Positions p = axis.positions();
     EmbeddingWriter.write(
-        jsc, axis.source(), broadcast, axis.norms(), cfg.blockSize(), staging, table);
+        jsc,
+        axis.source(),
+        broadcast,
+        axis.norms(),
+        p == null ? null : jsc.broadcast(p),
+        cfg.blockSize(),
+        staging,
+        table);
   }
 
   private static String newRunId(String fingerprint) {
@@ -366,12 +408,12 @@ public final class ComputeJob {
 
   private Manifest manifest(
       String runId,
-      Axis rows,
-      Axis cols,
+      RunAxis rows,
+      RunAxis cols,
       String fingerprint,
       TileGeometry g,
       int storedZoom,
-      Map<String, Manifest.Range> ranges) {
+      Pooled pooled) {
     long total = timings.values().stream().mapToLong(Long::longValue).sum();
     timings.put("total", total);
     boolean symmetric = rows == cols;
@@ -390,13 +432,25 @@ public final class ComputeJob {
         g.tileSize(),
         g.maxZoom(),
         storedZoom,
-        new Manifest.Order(Manifest.Order.INPUT, 0),
+        order(rows, cols),
         new Manifest.Neighbors(spec.neighbors()),
-        ranges,
-        rows.scan().zeroRows(),
+        pooled.ranges(),
+        rows.zeroRows(),
         new Manifest.SparkInfo(spark.version(), jsc.master()),
         DenseKernel.describe(),
         timings);
+  }
+
+  private Manifest.Order order(RunAxis rows, RunAxis cols) {
+    if (rows.clusters() == null) {
+      return new Manifest.Order(Manifest.Order.INPUT, 0);
+    }
+    return new Manifest.Order(
+        Manifest.Order.CLUSTER,
+        rows.leaves(),
+        cols == rows ? 0 : cols.leaves(),
+        spec.order().algorithm().id(),
+        spec.order().seed());
   }
 
   private static Manifest.Source source(

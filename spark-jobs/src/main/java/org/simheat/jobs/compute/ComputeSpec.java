@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.simheat.format.Aggregation;
 import org.simheat.format.Metric;
+import org.simheat.jobs.cluster.OrderSpec;
 import org.simheat.jobs.input.InputSpec;
 
 /**
@@ -19,6 +20,7 @@ import org.simheat.jobs.input.InputSpec;
  * @param cellBudget stored cells per metric when choosing the stored level
  * @param blockSize rows per block, 0 for the default
  * @param force recompute even when an identical run exists
+ * @param order the display order: input, or cluster with its settings (both axes of a cross run)
  * @param colsInput the column matrix of a cross run, or null for a symmetric run of {@code input}
  */
 public record ComputeSpec(
@@ -31,6 +33,7 @@ public record ComputeSpec(
     long cellBudget,
     int blockSize,
     boolean force,
+    OrderSpec order,
     InputSpec colsInput)
     implements Serializable {
 
@@ -62,9 +65,38 @@ public record ComputeSpec(
     if (metrics.isEmpty() || aggregations.isEmpty()) {
       throw new IllegalArgumentException("At least one metric and one aggregation are needed");
     }
+    if (order == null) {
+      order = OrderSpec.INPUT;
+    }
   }
 
-  /** A symmetric run's spec: rows and columns are both {@code input}. */
+  /** A symmetric run of {@code input} in the given order. */
+  public ComputeSpec(
+      InputSpec input,
+      String out,
+      List<Metric> metrics,
+      List<Aggregation> aggregations,
+      int neighbors,
+      Integer storedZoom,
+      long cellBudget,
+      int blockSize,
+      boolean force,
+      OrderSpec order) {
+    this(
+        input,
+        out,
+        metrics,
+        aggregations,
+        neighbors,
+        storedZoom,
+        cellBudget,
+        blockSize,
+        force,
+        order,
+        null);
+  }
+
+  /** A symmetric run in input order. */
   public ComputeSpec(
       InputSpec input,
       String out,
@@ -85,7 +117,23 @@ public record ComputeSpec(
         cellBudget,
         blockSize,
         force,
-        null);
+        OrderSpec.INPUT);
+  }
+
+  /** The same run in another order. */
+  public ComputeSpec withOrder(OrderSpec order) {
+    return new ComputeSpec(
+        input,
+        out,
+        metrics,
+        aggregations,
+        neighbors,
+        storedZoom,
+        cellBudget,
+        blockSize,
+        force,
+        order,
+        colsInput);
   }
 
   /** Whether rows and columns come from two matrices. */
@@ -96,20 +144,19 @@ public record ComputeSpec(
   /** The settings that change the output, as text for the fingerprint. */
   public String effectiveConfiguration() {
     return String.join(
-        ";",
-        "tensor=" + input.tensor(),
-        "format=" + input.format(),
-        "columns=" + input.tokenColumn() + "," + input.vectorColumn(),
-        "metrics=" + metrics.stream().map(Metric::id).collect(Collectors.joining(",")),
-        "aggregations="
-            + aggregations.stream().map(Aggregation::id).collect(Collectors.joining(",")),
-        "neighbors=" + neighbors,
-        "storedZoom=" + storedZoom,
-        "cellBudget=" + cellBudget,
-        "order=input",
-        "cols="
-            + (colsInput == null
-                ? "none"
-                : colsInput.format() + "," + colsInput.tensor() + "," + colsInput.vocab()));
+            ";",
+            "tensor=" + input.tensor(),
+            "format=" + input.format(),
+            "columns=" + input.tokenColumn() + "," + input.vectorColumn(),
+            "metrics=" + metrics.stream().map(Metric::id).collect(Collectors.joining(",")),
+            "aggregations="
+                + aggregations.stream().map(Aggregation::id).collect(Collectors.joining(",")),
+            "neighbors=" + neighbors,
+            "storedZoom=" + storedZoom,
+            "cellBudget=" + cellBudget,
+            order.describe())
+        + (colsInput == null
+            ? "" // a symmetric run's fingerprint is what it was before cross runs
+            : ";cols=" + colsInput.format() + "," + colsInput.tensor() + "," + colsInput.vocab());
   }
 }

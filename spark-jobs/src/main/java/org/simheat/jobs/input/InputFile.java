@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -37,7 +38,7 @@ public final class InputFile implements Closeable {
   public static InputFile open(String uri, Configuration conf) {
     Path path = path(uri);
     try {
-      FileSystem fs = path.getFileSystem(conf);
+      FileSystem fs = direct(path.getFileSystem(conf), path);
       var status = fs.getFileStatus(path);
       if (status.isDirectory()) {
         throw new IllegalArgumentException("Cannot read " + uri + ": it is a directory");
@@ -48,6 +49,19 @@ public final class InputFile implements Closeable {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot open " + uri + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The raw file system under a checksummed one (the local file system) when the file has no
+   * checksum file: there is nothing to verify then, and the checksummed stream would reopen the
+   * file for every positioned read (about 40 µs each, against 1 µs).
+   */
+  private static FileSystem direct(FileSystem fs, Path path) throws IOException {
+    if (fs instanceof ChecksumFileSystem checked
+        && !checked.exists(checked.getChecksumFile(path))) {
+      return checked.getRawFileSystem();
+    }
+    return fs;
   }
 
   /** A Hadoop path for a URI or a bare local path. */

@@ -3,6 +3,9 @@ package org.simheat.jobs.input;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 
 /**
  * A matrix stored at a fixed place in a file with fixed element strides: element (r, c) is at byte
@@ -106,13 +109,47 @@ public final class StridedMatrixFile implements MatrixSource {
       return;
     }
     try (InputFile in = InputFile.open(uri, conf.get())) {
-      if (colStride == 1) {
-        readRowMajor(in, start, count, dst, offset);
-      } else if (rowStride == 1) {
-        readColumnMajor(in, start, count, dst, offset);
-      } else {
-        readGeneric(in, start, count, dst, offset);
+      readRange(in, start, count, dst, offset);
+    }
+  }
+
+  /**
+   * Opens the file once for every run of consecutive ids, and reads the runs in file order, so that
+   * nearby rows come from the file system's read buffer.
+   */
+  @Override
+  public void readRowsAt(int[] ids, int from, int count, float[] dst, int offset)
+      throws IOException {
+    List<long[]> runs = new ArrayList<>();
+    for (int i = 0; i < count; ) {
+      int run = MatrixSource.runLength(ids, from + i, from + count);
+      long start = ids[from + i];
+      if (start < 0 || start + run > rows) {
+        throw new IndexOutOfBoundsException(
+            "rows [" + start + ", " + (start + run) + ") of " + rows);
       }
+      runs.add(new long[] {start, run, i});
+      i += run;
+    }
+    if (runs.isEmpty()) {
+      return;
+    }
+    runs.sort(Comparator.comparingLong(r -> r[0]));
+    try (InputFile in = InputFile.open(uri, conf.get())) {
+      for (long[] r : runs) {
+        readRange(in, r[0], (int) r[1], dst, offset + (int) r[2] * dim);
+      }
+    }
+  }
+
+  private void readRange(InputFile in, long start, int count, float[] dst, int offset)
+      throws IOException {
+    if (colStride == 1) {
+      readRowMajor(in, start, count, dst, offset);
+    } else if (rowStride == 1) {
+      readColumnMajor(in, start, count, dst, offset);
+    } else {
+      readGeneric(in, start, count, dst, offset);
     }
   }
 

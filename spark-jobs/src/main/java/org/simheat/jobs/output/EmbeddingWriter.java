@@ -1,6 +1,7 @@
 package org.simheat.jobs.output;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.Map;
@@ -49,6 +50,14 @@ public final class EmbeddingWriter {
   private EmbeddingWriter() {}
 
   /**
+   * The input row and the leaf cluster of every position of a run that is not in input order.
+   *
+   * @param ids the input row at each position
+   * @param clusters the leaf cluster of each position
+   */
+  public record Positions(int[] ids, int[] clusters) implements Serializable {}
+
+  /**
    * Writes {@code embeddings} under {@code staging}: one row per matrix row in position order
    * (position = id = row), the token (or the row number when there are no tokens), cluster −1, the
    * norm and the vector.
@@ -64,19 +73,23 @@ public final class EmbeddingWriter {
       Broadcast<double[]> norms,
       int blockRows,
       Path staging) {
-    return write(jsc, source, tokens, norms, blockRows, staging, RunLayout.EMBEDDINGS);
+    return write(jsc, source, tokens, norms, null, blockRows, staging, RunLayout.EMBEDDINGS);
   }
 
   /**
    * Writes the table {@code table} ({@code embeddings}, or {@code col_embeddings} for a cross run's
-   * columns) under {@code staging}, as {@link #write(JavaSparkContext, Broadcast, Broadcast,
-   * Broadcast, int, Path)} does.
+   * columns) as above, for positions that may hold other rows: {@code source} and {@code norms} are
+   * by position, {@code tokens} by input row, and {@code positions} (or null for input order) gives
+   * each position's input row ({@code id}) and leaf cluster.
+   *
+   * @throws UncheckedIOException if a file cannot be written
    */
   public static int write(
       JavaSparkContext jsc,
       Broadcast<MatrixSource> source,
       Broadcast<String[]> tokens,
       Broadcast<double[]> norms,
+      Broadcast<Positions> positions,
       int blockRows,
       Path staging,
       String table) {
@@ -101,7 +114,12 @@ public final class EmbeddingWriter {
                         Math.min(n, (f + 1) * rowsPerFile),
                         blockRows,
                         metadata)
-                    .run(source.value(), tokens.value(), norms.value(), hadoop.get()));
+                    .run(
+                        source.value(),
+                        tokens.value(),
+                        norms.value(),
+                        positions == null ? null : positions.value(),
+                        hadoop.get()));
     removeLeftovers(dir, conf);
     LOG.info(
         String.format(
@@ -128,7 +146,8 @@ public final class EmbeddingWriter {
   private record FileTask(
       Path dir, String name, long from, long to, int blockRows, Map<String, String> metadata) {
 
-    void run(MatrixSource m, String[] tokens, double[] norms, Configuration conf)
+    void run(
+        MatrixSource m, String[] tokens, double[] norms, Positions positions, Configuration conf)
         throws IOException {
       Path done = new Path(dir, name);
       FileSystem fs = done.getFileSystem(conf);
@@ -139,7 +158,7 @@ public final class EmbeddingWriter {
       long attempt = task == null ? System.nanoTime() : task.taskAttemptId();
       Path tmp = new Path(dir, "." + name + "." + attempt + ".tmp");
       try {
-        writeRows(m, tokens, norms, HadoopOutputFile.fromPath(tmp, conf), conf);
+        writeRows(m, tokens, norms, positions, HadoopOutputFile.fromPath(tmp, conf), conf);
         if (!fs.rename(tmp, done) && !fs.exists(done)) {
           throw new IOException("cannot rename " + tmp + " to " + done);
         }
@@ -149,7 +168,12 @@ public final class EmbeddingWriter {
     }
 
     private void writeRows(
-        MatrixSource m, String[] tokens, double[] norms, HadoopOutputFile out, Configuration conf)
+        MatrixSource m,
+        String[] tokens,
+        double[] norms,
+        Positions positions,
+        HadoopOutputFile out,
+        Configuration conf)
         throws IOException {
       int d = m.dim();
       float[] block = new float[Math.multiplyExact(blockRows, d)];
@@ -160,8 +184,10 @@ public final class EmbeddingWriter {
           m.readRows(start, count, block, 0);
           for (int r = 0; r < count; r++) {
             int p = (int) (start + r);
-            String token = tokens != null ? tokens[p] : Integer.toString(p);
-            w.append(p, p, token, -1, (float) norms[p], block, r * d);
+            int id = positions == null ? p : positions.ids()[p];
+            int cluster = positions == null ? -1 : positions.clusters()[p];
+            String token = tokens != null ? tokens[id] : Integer.toString(id);
+            w.append(p, id, token, cluster, (float) norms[p], block, r * d);
           }
         }
       }

@@ -18,16 +18,17 @@ import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
+import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 
 /**
  * One Parquet file written column by column from arrays with parquet-java's column writers: the
  * values go straight to each column's pages with their repetition and definition levels, with none
  * of the per-value group bookkeeping of the record API (which costs tens of nanoseconds a float,
- * the encoding itself a few). Flat schemas only: required primitives and required lists of required
- * primitives in the standard three-level layout, which is what Spark writes for non-nullable
- * arrays. Snappy, plain encoding (similarities are nearly all distinct floats, so a dictionary
- * would only overflow), statistics and column indexes as usual.
+ * the encoding itself a few). Flat schemas only: required primitives (and optional floats) and
+ * required lists of required primitives in the standard three-level layout, which is what Spark
+ * writes for non-nullable arrays. Snappy, plain encoding (similarities are nearly all distinct
+ * floats, so a dictionary would only overflow), statistics and column indexes as usual.
  *
  * <p>The file appears atomically: it is written under a hidden name ({@code .name.UUID.tmp}, which
  * Spark, DuckDB and the viewer all skip) and renamed by {@link #close()}. A retried or speculative
@@ -138,6 +139,47 @@ public final class ParquetFile implements Closeable {
   /** Writes a required int32 column's value. */
   public void int32(int column, int v) {
     writers[column].write(v, 0, 0);
+  }
+
+  /** Writes a required int64 column's value. */
+  public void int64(int column, long v) {
+    writers[column].write(v, 0, 0);
+  }
+
+  /** Writes a required boolean column's value. */
+  public void bool(int column, boolean v) {
+    writers[column].write(v, 0, 0);
+  }
+
+  /** Writes a required float column's value. */
+  public void float32(int column, float v) {
+    writers[column].write(v, 0, 0);
+  }
+
+  /** Writes an optional float column's value, null for none. */
+  public void optionalFloat32(int column, Float v) {
+    if (v == null) {
+      writers[column].writeNull(0, 0);
+    } else {
+      writers[column].write(v, 0, 1);
+    }
+  }
+
+  /** Writes a required UTF-8 string column's value. */
+  public void string(int column, String v) {
+    writers[column].write(Binary.fromString(v), 0, 0);
+  }
+
+  /** Writes a required {@code list<string>} column's value. */
+  public void strings(int column, List<String> v) {
+    ColumnWriter w = writers[column];
+    if (v.isEmpty()) {
+      w.writeNull(0, 0);
+      return;
+    }
+    for (int x = 0; x < v.size(); x++) {
+      w.write(Binary.fromString(v.get(x)), x == 0 ? 0 : 1, 1);
+    }
   }
 
   /** Writes a required {@code list<float>} column's value: {@code v[off, off + len)}. */

@@ -144,12 +144,15 @@ public final class RunTables {
       List<Metric> metrics,
       boolean symmetric,
       boolean neighbors) {
-    verify(spark, staging, g, storedZoom, metrics, symmetric, neighbors, false);
+    verify(spark, staging, g, storedZoom, metrics, symmetric, neighbors, Map.of());
   }
 
   /**
-   * As {@link #verify(SparkSession, Path, TileGeometry, int, List, boolean, boolean)}, and with
-   * {@code cross} one {@code col_embeddings} row per column.
+   * Verifies the tables as above, and the row count of every table in {@code more} (a directory
+   * under the staging directory, e.g. {@code col_embeddings}, {@code clusters}, {@code
+   * cluster_tiles/metric=cosine}).
+   *
+   * @throws IllegalStateException naming the table and both counts when they differ
    */
   public static void verify(
       SparkSession spark,
@@ -159,8 +162,8 @@ public final class RunTables {
       List<Metric> metrics,
       boolean symmetric,
       boolean neighbors,
-      boolean cross) {
-    Map<String, Long> expected = new HashMap<>();
+      Map<String, Long> more) {
+    Map<String, Long> expected = new HashMap<>(more);
     for (Metric m : metrics) {
       for (int z = 0; z <= storedZoom; z++) {
         expected.put("tiles/" + m.id() + "/" + z, g.storedTiles(z, symmetric));
@@ -170,9 +173,6 @@ public final class RunTables {
       }
     }
     expected.put("embeddings", g.rows());
-    if (cross) {
-      expected.put("col_embeddings", g.cols());
-    }
     Map<String, Long> actual = new HashMap<>();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     try {
@@ -188,8 +188,8 @@ public final class RunTables {
         }
       }
       actual.put("embeddings", rowCount(new Path(staging, RunLayout.EMBEDDINGS), conf));
-      if (cross) {
-        actual.put("col_embeddings", rowCount(new Path(staging, RunLayout.COL_EMBEDDINGS), conf));
+      for (String table : more.keySet()) {
+        actual.put(table, rowCount(new Path(staging, table), conf));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read back the tables under " + staging, e);

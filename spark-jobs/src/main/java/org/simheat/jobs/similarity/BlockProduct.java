@@ -22,7 +22,10 @@ import org.simheat.format.Metric;
  *       best, and an insertion only where a value can enter;
  *   <li>when the pair stands for its mirror too (symmetric runs, A ≠ B), the columns' top-k lists,
  *       against per-column thresholds;
- *   <li>the value range, off the diagonal included.
+ *   <li>the value range, off the diagonal included;
+ *   <li>in cluster order, the pooled pairs of clusters ({@link ClusterCells}): the panel's rows are
+ *       also cut at row-cluster boundaries, and each segment's column statistics are reduced over
+ *       the column clusters the block spans (one scalar step per column and segment).
  * </ul>
  *
  * Cost: 2·|A|·|B|·d flops for the product plus a few vector operations per value and metric.
@@ -68,6 +71,26 @@ public final class BlockProduct {
    */
   public void multiply(
       Block a, Block b, CellBlock[] cells, TopK[] rowTop, TopK[] colTop, ValueRange[] ranges) {
+    multiply(a, b, cells, rowTop, colTop, ranges, null, false);
+  }
+
+  /**
+   * Multiplies block a with block b and folds every value in, into the pooled clusters too.
+   *
+   * @param clusters per metric, the pooled pairs of clusters, or null for none
+   * @param mirrored the pair stands for its mirror image too: cluster pair (I, J) also folds into
+   *     (J, I)
+   * @see #multiply(Block, Block, CellBlock[], TopK[], TopK[], ValueRange[])
+   */
+  public void multiply(
+      Block a,
+      Block b,
+      CellBlock[] cells,
+      TopK[] rowTop,
+      TopK[] colTop,
+      ValueRange[] ranges,
+      ClusterCells[] clusters,
+      boolean mirrored) {
     int d = cfg.dim();
     int q = b.count();
     boolean self = cfg.symmetric() && a.start() == b.start();
@@ -79,7 +102,7 @@ public final class BlockProduct {
         float[] v = metricValues(metrics[m], a, b, p, h, q, self);
         long gr0 = a.start() + p;
         float sign = metrics[m].higherIsBetter() ? 1f : -1f;
-        pool(cells[m], v, gr0, h, b.start(), q);
+        pool(cells[m], clusters == null ? null : clusters[m], mirrored, v, gr0, h, b.start(), q);
         if (rowTop[m] != null) {
           offerRows(rowTop[m], v, sign, gr0, h, b.start(), q, self);
         }
@@ -110,15 +133,61 @@ public final class BlockProduct {
     return values;
   }
 
-  private void pool(CellBlock cells, float[] v, long gr0, int h, long gc0, int q) {
+  /**
+   * Pools a panel: its rows are cut where a cell row ends and, when clusters are pooled too, where
+   * a row cluster ends, and each segment's column statistics fold into the cells and the clusters.
+   */
+  private void pool(
+      CellBlock cells,
+      ClusterCells clusters,
+      boolean mirrored,
+      float[] v,
+      long gr0,
+      int h,
+      long gc0,
+      int q) {
     long span = cfg.span();
     int i = 0;
     while (i < h) {
       long cellRow = (gr0 + i) / span;
       int end = (int) Math.min(h, (cellRow + 1) * span - gr0);
+      int rowCluster = -1;
+      if (clusters != null) {
+        rowCluster = clusters.grid().rowCluster(gr0 + i);
+        end = (int) Math.min(end, clusters.grid().rowBounds()[rowCluster + 1] - gr0);
+      }
       ops.columnStats(v, i, end, q, colSum, colMax, colMin);
       foldColumns(cells, cellRow, gc0, q, span);
+      if (clusters != null) {
+        foldClusters(clusters, rowCluster, mirrored, gc0, q);
+      }
       i = end;
+    }
+  }
+
+  /**
+   * Folds the column statistics of one segment of row cluster {@code rowCluster} into its pairs
+   * with each column cluster the block spans (and the mirrored pairs).
+   */
+  private void foldClusters(
+      ClusterCells clusters, int rowCluster, boolean mirrored, long gc0, int q) {
+    ClusterGrid grid = clusters.grid();
+    int j = 0;
+    for (int col = grid.colCluster(gc0); j < q; col++) {
+      int to = (int) Math.min(q, grid.colBounds()[col + 1] - gc0);
+      double s = 0;
+      float hi = Float.NEGATIVE_INFINITY;
+      float lo = Float.POSITIVE_INFINITY;
+      for (int x = j; x < to; x++) {
+        s += colSum[x];
+        hi = Math.max(hi, colMax[x]);
+        lo = Math.min(lo, colMin[x]);
+      }
+      clusters.fold(rowCluster, col, s, hi, lo);
+      if (mirrored) {
+        clusters.fold(col, rowCluster, s, hi, lo);
+      }
+      j = to;
     }
   }
 

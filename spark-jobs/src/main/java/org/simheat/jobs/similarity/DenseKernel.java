@@ -3,9 +3,11 @@ package org.simheat.jobs.similarity;
 import dev.ludovic.netlib.blas.BLAS;
 import dev.ludovic.netlib.blas.JavaBLAS;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * The dense matrix product behind every block: {@code C = A · Bᵀ} for row-major A (p × d) and B (q
@@ -24,6 +26,11 @@ import java.util.Locale;
  * bin/simheat fetch-openblas} puts it). Each task calls it from its own thread, so OpenBLAS must
  * run single-threaded ({@code OPENBLAS_NUM_THREADS=1}, which the launcher and {@code
  * conf/spark-defaults.conf} set): {@link #threadWarning()} says when it is not.
+ *
+ * <p>netlib loads its native library once per JVM, at its first use by anyone: MLlib's level-1
+ * calls on long vectors count. Code that runs MLlib before a pass (the cluster order) touches
+ * {@link #blas()} first; should the reference BLAS be loaded anyway, the choice sees it (it reads
+ * the mapped library) and falls back to the Vector API.
  */
 public final class DenseKernel {
   private static final String LIB_PROPERTY = "dev.ludovic.netlib.blas.nativeLibPath";
@@ -115,9 +122,16 @@ public final class DenseKernel {
             + " conf/spark-defaults.conf do)";
   }
 
+  /**
+   * The native BLAS library netlib loaded. The library this process actually mapped wins (Linux:
+   * {@code /proc/self/maps}): netlib loads it once per JVM, so if other code (MLlib's level-1 calls
+   * on long vectors) loaded it before this class set its path, the configured path is not what
+   * runs.
+   */
   private static String nativeLibrary() {
+    String mapped = mappedBlas();
     String configured = System.getProperty(LIB_PROPERTY);
-    String path = configured != null ? configured : resolveSystemBlas();
+    String path = mapped != null ? mapped : configured != null ? configured : resolveSystemBlas();
     String lower = path.toLowerCase(Locale.ROOT);
     if (lower.contains("openblas")) {
       return "OpenBLAS: " + path;
@@ -129,6 +143,24 @@ public final class DenseKernel {
       return "BLIS: " + path;
     }
     return lower.contains("/blas/") ? "reference BLAS: " + path : "native BLAS: " + path;
+  }
+
+  /** A BLAS library mapped into this process, or null when there is none or it is unknown. */
+  private static String mappedBlas() {
+    Path maps = Path.of("/proc/self/maps");
+    if (!Files.isReadable(maps)) {
+      return null;
+    }
+    try (Stream<String> lines = Files.lines(maps)) {
+      return lines
+          .map(l -> l.substring(l.lastIndexOf(' ') + 1))
+          .filter(f -> f.startsWith("/") && !f.contains("netlib"))
+          .filter(f -> f.matches(".*/lib(open)?blas[^/]*\\.so[^/]*|.*/libmkl_rt[^/]*"))
+          .findFirst()
+          .orElse(null);
+    } catch (IOException | UncheckedIOException e) {
+      return null;
+    }
   }
 
   private static String resolveSystemBlas() {

@@ -32,8 +32,9 @@ import scala.Tuple2;
  * read straight from the input ({@link MatrixSource}) through the executor's {@link BlockCache}, so
  * blocks cross no shuffle and an executor reads each block about once. A finished tile is written
  * at once into the task's own Parquet file of that level; its 2 × 2 pooled image goes on to the
- * next coarser level. What leaves the tasks is small: a quarter of the finest level, top-k lists
- * and ranges, merged in one shuffle, whose reducers write the neighbour lists.
+ * next coarser level. What leaves the tasks is small: a quarter of the finest level, top-k lists,
+ * ranges and, in cluster order, each task's pooled pairs of clusters ({@link ClusterCells}), merged
+ * in one shuffle, whose reducers write the neighbour lists.
  *
  * <p>A symmetric run computes the block pairs of tile (i, j), i ≤ j, with column block ≥ row block
  * inside diagonal tiles: every unordered block pair once. Pairs below the diagonal are the mirror
@@ -57,14 +58,29 @@ public final class TilePass {
     }
   }
 
-  /** Inputs of the pass, broadcast to every task; {@code scope} names their blocks in caches. */
+  /**
+   * Inputs of the pass, broadcast to every task; {@code scope} names their blocks in caches, and
+   * {@code clusters}, when not null, are the clusters to pool every pair of ({@link ClusterCells}).
+   */
   public record Inputs(
       Broadcast<MatrixSource> rows,
       Broadcast<MatrixSource> cols,
       Broadcast<double[]> rowNorms,
       Broadcast<double[]> colNorms,
-      String scope)
-      implements Serializable {}
+      String scope,
+      ClusterGrid clusters)
+      implements Serializable {
+
+    /** Inputs with no clusters to pool. */
+    public Inputs(
+        Broadcast<MatrixSource> rows,
+        Broadcast<MatrixSource> cols,
+        Broadcast<double[]> rowNorms,
+        Broadcast<double[]> colNorms,
+        String scope) {
+      this(rows, cols, rowNorms, colNorms, scope, null);
+    }
+  }
 
   /** Where the pass writes: a run's staging directory, and the aggregations to store. */
   public record Sink(String staging, HadoopConf conf, List<Aggregation> aggregations)
@@ -76,8 +92,10 @@ public final class TilePass {
    * @param parents the next coarser level's whole tiles (empty when the finest stored level is 0)
    * @param ranges per metric, the value range
    * @param pairs block pairs multiplied
+   * @param clusters per metric, every pair of clusters pooled, or null when the inputs had none
    */
-  public record Result(Map<PartKey, CellBlock> parents, ValueRange[] ranges, long pairs) {}
+  public record Result(
+      Map<PartKey, CellBlock> parents, ValueRange[] ranges, long pairs, ClusterCells[] clusters) {}
 
   /**
    * Splits the stored tiles into about {@code targetTasks} tasks of equal work (pairs of rows),
@@ -191,15 +209,16 @@ public final class TilePass {
             .collect();
     Map<PartKey, CellBlock> parents = new HashMap<>();
     ValueRange[] ranges = new ValueRange[cfg.metrics().length];
+    ClusterCells[] clusters = in.clusters() == null ? null : new ClusterCells[ranges.length];
     for (Tuple2<PartKey, Partial> kv : small) {
-      if (kv._1().kind() == PartKey.TILE) {
-        parents.put(kv._1(), (CellBlock) kv._2());
-      } else {
-        ranges[kv._1().metric()] = (ValueRange) kv._2();
+      switch (kv._1().kind()) {
+        case PartKey.TILE -> parents.put(kv._1(), (CellBlock) kv._2());
+        case PartKey.CLUSTERS -> clusters[kv._1().metric()] = (ClusterCells) kv._2();
+        default -> ranges[kv._1().metric()] = (ValueRange) kv._2();
       }
     }
     long pairs = tasks.stream().mapToLong(t -> pairs(cfg, t)).sum();
-    return new Result(parents, ranges, pairs);
+    return new Result(parents, ranges, pairs, clusters);
   }
 
   private static Iterator<Tuple2<PartKey, Partial>> writeNeighbors(
@@ -238,6 +257,7 @@ public final class TilePass {
     private final BlockProduct product;
     private final Map<Integer, TopK[]> tops = new HashMap<>();
     private final ValueRange[] ranges;
+    private final ClusterCells[] clusters;
     private final TopK[] none;
 
     TaskRun(PassConfig cfg, TileGeometry g, Task task, Inputs in, Sink sink, LongAccumulator done) {
@@ -255,6 +275,10 @@ public final class TilePass {
         ranges[m] = new ValueRange();
       }
       this.none = new TopK[metrics];
+      this.clusters = in.clusters() == null ? null : new ClusterCells[metrics];
+      for (int m = 0; clusters != null && m < metrics; m++) {
+        clusters[m] = new ClusterCells(in.clusters());
+      }
     }
 
     List<Tuple2<PartKey, Partial>> run() throws IOException {
@@ -296,6 +320,9 @@ public final class TilePass {
       }
       for (int m = 0; m < metrics; m++) {
         out.add(new Tuple2<>(PartKey.range(m), ranges[m]));
+        if (clusters != null) {
+          out.add(new Tuple2<>(PartKey.clusters(m), clusters[m]));
+        }
       }
       return out;
     }
@@ -332,14 +359,15 @@ public final class TilePass {
             for (int m = 0; m < metrics; m++) {
               pair[m] = cellsOf(a, b);
             }
-            product.multiply(a, b, pair, rowTop, colTop, ranges);
+            product.multiply(a, b, pair, rowTop, colTop, ranges, clusters, true);
             for (int m = 0; m < metrics; m++) {
               ranges[m].include(pair[m].minValue(), pair[m].maxValue(), true);
               cells[m].mergeWith(pair[m]);
               cells[m].mergeWith(pair[m].transpose());
             }
           } else {
-            product.multiply(a, b, cells, rowTop, mirrored ? colTop : none, ranges);
+            product.multiply(
+                a, b, cells, rowTop, mirrored ? colTop : none, ranges, clusters, mirrored);
           }
           pairsDone.add(1);
         }

@@ -78,9 +78,6 @@ class CliTest {
         run("compute", "--input", missing, "--out", out.toString(), "--metrics", "manhattan"),
         "simheat: Unknown metric 'manhattan': choose from cosine, dot, l2");
     assertOneLine(
-        run("compute", "--input", missing, "--out", out.toString(), "--order", "cluster"),
-        "simheat: --order cluster is not available yet: this build orders by input only");
-    assertOneLine(
         run("compute", "--input", missing),
         "simheat: Missing required option: '--out=DIR' (see simheat compute --help)");
     assertOneLine(
@@ -93,6 +90,64 @@ class CliTest {
         run("compute", "--path", tmp.toString(), "--cols-input", missing, "--out", "o"),
         "simheat: --cols-input goes with --input; --path computes symmetric runs only");
     assertThat(out).doesNotExist();
+  }
+
+  @Test
+  void badClusterOptionsFailWithOneLine() {
+    Path input = NpyFiles.write(tmp.resolve("e.npy"), NaiveSimilarity.gaussian(50, 4, 3));
+    String in = input.toString();
+    String out = tmp.resolve("out").toString();
+    assertOneLine(
+        run("compute", "--input", in, "--out", out, "--order", "sideways"),
+        "simheat: Unknown --order 'sideways': choose from input, cluster");
+    assertOneLine(
+        run("compute", "--input", in, "--out", out, "--order", "cluster", "--clusters", "0"),
+        "simheat: --clusters must be between 1 and 1024, got 0");
+    assertOneLine(
+        run("compute", "--input", in, "--out", out, "--order", "cluster", "--clusters", "51"),
+        "simheat: --clusters 51 is more than the 50 rows of " + in);
+    assertOneLine(
+        run(
+            "compute",
+            "--input",
+            in,
+            "--out",
+            out,
+            "--order",
+            "cluster",
+            "--cluster-algorithm",
+            "dbscan"),
+        "simheat: Unknown --cluster-algorithm 'dbscan': choose from bisecting-kmeans, kmeans");
+    assertOneLine(
+        run("compute", "--input", in, "--out", out, "--clusters", "5"),
+        "simheat: --clusters, --cluster-algorithm and --cluster-seed go with --order cluster");
+    assertOneLine(
+        run("compute", "--input", in, "--out", out, "--order", "cluster", "--cluster-seed", "x"),
+        "simheat: Invalid value for option '--cluster-seed': 'x' is not a long (see simheat"
+            + " compute --help)");
+    assertThat(tmp.resolve("out")).doesNotExist();
+  }
+
+  @Test
+  void aClusteredRunSaysHowManyClusters() {
+    Path input = NpyFiles.write(tmp.resolve("e.npy"), NaiveSimilarity.gaussian(60, 4, 3));
+    Outcome o =
+        run(
+            "compute",
+            "--input",
+            input.toString(),
+            "--out",
+            tmp.resolve("out").toString(),
+            "--order",
+            "cluster",
+            "--clusters",
+            "4",
+            "--cluster-algorithm",
+            "KMeans",
+            "--cluster-seed",
+            "9");
+    assertThat(o.code()).as(o.err()).isZero();
+    assertThat(o.out()).contains("N=60, d=4, metrics cosine, 4 clusters, levels");
   }
 
   private static void assertOneLine(Outcome o, String line) {
@@ -117,6 +172,9 @@ class CliTest {
             "--metrics",
             "--aggregations",
             "--order",
+            "--clusters",
+            "--cluster-algorithm",
+            "--cluster-seed",
             "--neighbors",
             "--stored-zoom",
             "--master",

@@ -17,9 +17,13 @@ import org.simheat.format.Manifest;
 import org.simheat.format.Metric;
 import org.simheat.format.RunLayout;
 import org.simheat.format.TileGeometry;
+import org.simheat.jobs.cluster.ClusterAlgorithm;
+import org.simheat.jobs.cluster.OrderSpec;
 import org.simheat.jobs.input.InputSpec;
+import org.simheat.jobs.testing.NaiveClusters;
 import org.simheat.jobs.testing.NaiveSimilarity;
 import org.simheat.jobs.testing.NpyFiles;
+import org.simheat.jobs.testing.RunReader;
 import org.simheat.jobs.testing.RunTablesAssert;
 import org.simheat.jobs.testing.TestSpark;
 
@@ -45,6 +49,17 @@ class CrossRunTest {
       List<Aggregation> aggregations,
       int k,
       Integer storedZoom) {
+    return spec(rows, cols, metrics, aggregations, k, storedZoom, OrderSpec.INPUT);
+  }
+
+  private ComputeSpec spec(
+      InputSpec rows,
+      InputSpec cols,
+      List<Metric> metrics,
+      List<Aggregation> aggregations,
+      int k,
+      Integer storedZoom,
+      OrderSpec order) {
     return new ComputeSpec(
         rows,
         tmp.resolve("out").toString(),
@@ -55,6 +70,7 @@ class CrossRunTest {
         ComputeSpec.DEFAULT_CELL_BUDGET,
         0,
         false,
+        order,
         cols);
   }
 
@@ -92,6 +108,68 @@ class CrossRunTest {
     }
     assertAxis(run.resolve(RunLayout.EMBEDDINGS), a, "a");
     assertAxis(run.resolve(RunLayout.COL_EMBEDDINGS), b, "b");
+  }
+
+  @Test
+  void aClusteredCrossRunOrdersEachAxisByItsOwnClustersAndPoolsTheirPairs() {
+    float[][] a = NaiveClusters.blobs(400, 6, 4, 0.6, 51);
+    float[][] b = NaiveClusters.blobs(260, 6, 3, 0.6, 52);
+    List<Aggregation> aggs = List.of(Aggregation.values());
+    OrderSpec order = new OrderSpec(true, 5, ClusterAlgorithm.BISECTING_KMEANS, 42);
+    Manifest m =
+        new ComputeJob(spark, spec(input("a", a, "a"), input("b", b, "b"), ALL, aggs, 3, 1, order))
+            .run()
+            .manifest();
+    assertThat(m.order()).isEqualTo(new Manifest.Order("cluster", 5, 5, "bisecting-kmeans", 42L));
+    Path run = runDir(m);
+    RunReader.Embeddings rows = RunReader.embeddings(spark, run, a, tokens(a.length, "a"));
+    RunReader.Embeddings cols =
+        RunReader.embeddings(spark, run, RunLayout.COL_EMBEDDINGS, b, tokens(b.length, "b"));
+    assertThat(rows.ids()).isNotEqualTo(IntStream.range(0, a.length).toArray());
+    assertThat(bounds(run, RunLayout.CLUSTERS)).containsExactly(rows.bounds());
+    assertThat(bounds(run, RunLayout.COL_CLUSTERS)).containsExactly(cols.bounds());
+    float[][] pa = permuted(a, rows.ids());
+    float[][] pb = permuted(b, cols.ids());
+    TileGeometry g = m.geometry();
+    for (Metric metric : ALL) {
+      double[][] s = NaiveSimilarity.matrix(metric, pa, pb, false);
+      for (int z = 0; z <= 1; z++) {
+        RunTablesAssert.tilesMatch(
+            spark, run, metric, z, g, false, aggs, NaiveSimilarity.pool(s, g, z));
+      }
+      RunTablesAssert.neighborsMatch(spark, run, metric, s, 3, false);
+      RunTablesAssert.clusterTilesMatch(spark, run, metric, s, rows.bounds(), cols.bounds(), aggs);
+    }
+  }
+
+  private static List<String> tokens(int n, String prefix) {
+    return IntStream.range(0, n).mapToObj(i -> prefix + i).toList();
+  }
+
+  private static float[][] permuted(float[][] e, int[] ids) {
+    float[][] p = new float[ids.length][];
+    for (int i = 0; i < ids.length; i++) {
+      p[i] = e[ids[i]];
+    }
+    return p;
+  }
+
+  /** The leaves' [start, end) bounds from a clusters table. */
+  private long[] bounds(Path run, String table) {
+    List<Row> leaves =
+        spark
+            .read()
+            .parquet(run.resolve(table).toString())
+            .where("leaf")
+            .orderBy("cluster")
+            .collectAsList();
+    long[] bounds = new long[leaves.size() + 1];
+    for (int i = 0; i < leaves.size(); i++) {
+      Row r = leaves.get(i);
+      assertThat(r.getLong(r.fieldIndex("start"))).isEqualTo(i == 0 ? 0 : bounds[i]);
+      bounds[i + 1] = r.getLong(r.fieldIndex("end"));
+    }
+    return bounds;
   }
 
   @Test

@@ -96,4 +96,55 @@ public final class RunTablesAssert {
       }
     }
   }
+
+  /**
+   * Every pair of leaves of {@code cluster_tiles} holds naive pooling of {@code s} (in display
+   * order) over the leaves' ranges: row leaf i covers rows [rowBounds[i], rowBounds[i + 1]), column
+   * leaf j likewise; the table has exactly the columns cluster_row, cluster_col, pairs and the
+   * stored aggregations.
+   */
+  public static void clusterTilesMatch(
+      SparkSession spark,
+      Path run,
+      Metric metric,
+      double[][] s,
+      long[] rowBounds,
+      long[] colBounds,
+      List<Aggregation> aggs) {
+    List<Row> rows =
+        spark
+            .read()
+            .parquet(run.resolve(RunLayout.clusterTilesDir(metric)).toString())
+            .orderBy("cluster_row", "cluster_col")
+            .collectAsList();
+    assertThat(rows).hasSize((rowBounds.length - 1) * (colBounds.length - 1));
+    List<String> columns =
+        new java.util.ArrayList<>(List.of("cluster_row", "cluster_col", "pairs"));
+    aggs.forEach(a -> columns.add(a.id()));
+    assertThat(rows.get(0).schema().fieldNames()).containsExactlyElementsOf(columns);
+    for (Row row : rows) {
+      int i = row.getInt(0);
+      int j = row.getInt(1);
+      double sum = 0;
+      double max = Double.NEGATIVE_INFINITY;
+      double min = Double.POSITIVE_INFINITY;
+      for (long a = rowBounds[i]; a < rowBounds[i + 1]; a++) {
+        for (long b = colBounds[j]; b < colBounds[j + 1]; b++) {
+          double v = s[(int) a][(int) b];
+          sum += v;
+          max = Math.max(max, v);
+          min = Math.min(min, v);
+        }
+      }
+      long pairs = (rowBounds[i + 1] - rowBounds[i]) * (colBounds[j + 1] - colBounds[j]);
+      assertThat(row.getLong(2)).isEqualTo(pairs);
+      double[] want = {sum / pairs, max, min};
+      for (Aggregation a : aggs) {
+        double w = want[a.ordinal()];
+        assertThat((double) row.getFloat(row.fieldIndex(a.id())))
+            .as("%s clusters %d,%d %s", metric, i, j, a)
+            .isCloseTo(w, within(tol(metric, w) + (metric == Metric.L2 ? 0.03 : 0)));
+      }
+    }
+  }
 }
