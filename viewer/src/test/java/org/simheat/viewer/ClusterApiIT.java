@@ -85,7 +85,8 @@ class ClusterApiIT {
   void eachClusteredAxisHasATreeThatFitsItsTokens(RunCase c) {
     NaiveSimilarity naive = c.reference();
     if (!c.clustered()) {
-      assertThat(error(path(c, "clusters?axis=rows"), 404)).contains("is in input order: it has no clusters");
+      assertThat(error(path(c, "clusters?axis=rows"), 404))
+          .contains("is in input order: it has no clusters");
       return;
     }
     JsonNode rows = get(path(c, "clusters?axis=rows"));

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -61,16 +62,17 @@ public final class Fixture {
   }
 
   /**
-   * Copies the committed run of fixture {@code name} (its {@code out/runs/*}) into {@code dataDir}
-   * and returns its id.
+   * Copies the committed runs of fixture {@code name} (its {@code out/runs/*}) into {@code dataDir}
+   * and returns their ids, oldest first.
    */
-  public static String addFixtureRun(Path dataDir, String name) throws IOException {
+  public static List<String> addFixtureRuns(Path dataDir, String name) throws IOException {
     Path runs = dir(name).resolve("out").resolve("runs");
     try (Stream<Path> s = Files.list(runs)) {
-      Path run = s.findFirst().orElseThrow(() -> new IllegalStateException("No run in " + runs));
-      String id = run.getFileName().toString();
-      copyTree(run, dataDir.resolve("runs").resolve(id));
-      return id;
+      List<String> ids = s.map(p -> p.getFileName().toString()).sorted().toList();
+      for (String id : ids) {
+        copyTree(runs.resolve(id), dataDir.resolve("runs").resolve(id));
+      }
+      return ids;
     }
   }
 

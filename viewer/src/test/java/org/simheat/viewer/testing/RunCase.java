@@ -4,7 +4,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import org.simheat.format.Columns;
+import org.simheat.format.Manifest;
+import org.simheat.format.RunLayout;
+import org.simheat.viewer.store.FooterCache;
+import org.simheat.viewer.store.ParquetTable;
 
 /**
  * A committed run that the data-driven tests check, with its naive reference in display order:
@@ -35,19 +41,82 @@ public record RunCase(
   /**
    * The job-made cases, copied into {@code dataDir} from the committed fixtures: the cross run of
    * {@code fixture-cross} (the main fixture's 600 rows against 300 columns of their own, input
-   * order), with its reference read from the inputs.
+   * order), and the two runs of {@code fixture-clusters} in cluster order (the 600 rows alone, K =
+   * 12; and the cross run, K = 8 on each axis). Their references are read from the inputs, in the
+   * display order the runs' {@code embeddings.id} give.
    */
   public static List<RunCase> copyJobMade(Path dataDir) throws IOException {
-    String cross = Fixture.addFixtureRun(dataDir, "fixture-cross");
     Path rows = Fixture.dir();
     Path cols = Fixture.dir("fixture-cross");
-    NaiveSimilarity crossReference =
-        NaiveSimilarity.cross(
-            NaiveSimilarity.readNpy(rows.resolve("input.npy")),
-            lines(rows.resolve("input.txt")),
-            NaiveSimilarity.readNpy(cols.resolve("cols.npy")),
-            lines(cols.resolve("cols.txt")));
-    return List.of(new RunCase("job: cross, input order", cross, crossReference, 0, 0));
+    double[][] rowVectors = NaiveSimilarity.readNpy(rows.resolve("input.npy"));
+    double[][] colVectors = NaiveSimilarity.readNpy(cols.resolve("cols.npy"));
+    List<String> rowTokens = lines(rows.resolve("input.txt"));
+    List<String> colTokens = lines(cols.resolve("cols.txt"));
+    List<RunCase> cases = new ArrayList<>();
+    String cross = Fixture.addFixtureRuns(dataDir, "fixture-cross").get(0);
+    cases.add(
+        new RunCase(
+            "job: cross, input order",
+            cross,
+            NaiveSimilarity.cross(rowVectors, rowTokens, colVectors, colTokens),
+            0,
+            0));
+    for (String id : Fixture.addFixtureRuns(dataDir, "fixture-clusters")) {
+      Path run = dataDir.resolve("runs").resolve(id);
+      Manifest m = Manifest.fromJson(Files.readString(run.resolve(RunLayout.MANIFEST)));
+      int[] ids = ids(run.resolve(RunLayout.EMBEDDINGS));
+      NaiveSimilarity reference;
+      int[] colIds = ids;
+      if (m.symmetric()) {
+        reference = NaiveSimilarity.of(permute(rowVectors, ids), permute(rowTokens, ids));
+      } else {
+        colIds = ids(run.resolve(RunLayout.COL_EMBEDDINGS));
+        reference =
+            NaiveSimilarity.cross(
+                permute(rowVectors, ids),
+                permute(rowTokens, ids),
+                permute(colVectors, colIds),
+                permute(colTokens, colIds));
+      }
+      String name = m.symmetric() ? "job: symmetric, cluster order" : "job: cross, cluster order";
+      cases.add(
+          new RunCase(
+              name,
+              id,
+              reference.withIds(ids, colIds),
+              m.order().clusters(),
+              m.order().colsClusters()));
+    }
+    return cases;
+  }
+
+  /** Each position's input row, from an embeddings table. */
+  private static int[] ids(Path table) throws IOException {
+    ParquetTable t = new ParquetTable(table, new FooterCache(8));
+    int[] ids = new int[Math.toIntExact(t.rowCount())];
+    t.scan(
+        List.of(Columns.POSITION, Columns.ID),
+        row -> {
+          ids[row.intValue(0)] = row.intValue(1);
+          return true;
+        });
+    return ids;
+  }
+
+  private static double[][] permute(double[][] v, int[] ids) {
+    double[][] out = new double[ids.length][];
+    for (int p = 0; p < ids.length; p++) {
+      out[p] = v[ids[p]];
+    }
+    return out;
+  }
+
+  private static List<String> permute(List<String> tokens, int[] ids) {
+    List<String> out = new ArrayList<>(ids.length);
+    for (int id : ids) {
+      out.add(tokens.get(id));
+    }
+    return out;
   }
 
   private static List<String> lines(Path file) throws IOException {
