@@ -58,8 +58,16 @@ class QuickStartIT {
     Path data = work.resolve("simheat-out");
     String runId = Files.readString(data.resolve(RunLayout.LATEST)).trim();
     assertThat(out.get(0))
+        .as("first the run in input order")
+        .startsWith("run ")
+        .contains(": N=30522, d=384, metrics cosine,dot,l2, levels 0..4 stored of 0..7");
+    assertThat(out.get(2))
+        .as("then the run in cluster order, the latest")
         .startsWith(
-            "run " + runId + ": N=30522, d=384, metrics cosine,dot,l2, levels 0..4 stored of 0..7");
+            "run "
+                + runId
+                + ": N=30522, d=384, metrics cosine,dot,l2, 175 clusters, levels 0..4 stored of"
+                + " 0..7");
     assertThat(url).startsWith("http://127.0.0.1:");
     Path run = data.resolve(RunLayout.runDir(runId));
     Manifest m = Manifest.fromJson(Files.readString(run.resolve(RunLayout.MANIFEST)));
@@ -67,17 +75,21 @@ class QuickStartIT {
     assertThat(m.dim()).isEqualTo(384);
     assertThat(m.source().format()).isEqualTo("onnx");
     assertThat(m.ranges().get("cosine").maxOffDiagonal()).isBetween(0.5, 1.0);
+    assertThat(m.order()).isEqualTo(new Manifest.Order("cluster", 175, 0, "bisecting-kmeans", 42L));
 
     SparkSession spark = TestSpark.session();
-    Map<Integer, String> tokens =
+    List<Row> rows =
         spark
             .read()
             .parquet(run.resolve(RunLayout.EMBEDDINGS).toString())
-            .select("position", "token")
-            .collectAsList()
-            .stream()
-            .collect(Collectors.toMap(r -> r.getInt(0), r -> r.getString(1)));
-    assertThat(tokens).hasSize(30522).containsEntry(0, "[PAD]").containsEntry(101, "[CLS]");
+            .select("position", "id", "token")
+            .collectAsList();
+    Map<Integer, String> tokens =
+        rows.stream().collect(Collectors.toMap(r -> r.getInt(0), r -> r.getString(2)));
+    Map<Integer, String> byId =
+        rows.stream().collect(Collectors.toMap(r -> r.getInt(1), r -> r.getString(2)));
+    assertThat(tokens).hasSize(30522);
+    assertThat(byId).hasSize(30522).containsEntry(0, "[PAD]").containsEntry(101, "[CLS]");
     int king =
         tokens.entrySet().stream()
             .filter(e -> e.getValue().equals("king"))
@@ -127,6 +139,17 @@ class QuickStartIT {
             HttpResponse.BodyHandlers.ofString());
     assertThat(tokens.statusCode()).isEqualTo(200);
     assertThat(tokens.body()).contains("\"token\":\"king\"");
+    HttpResponse<String> runs =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url + "api/runs")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(runs.body()).contains("\"order\":\"input\"", "\"order\":\"cluster\"");
+    HttpResponse<String> clusters =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url + "api/runs/latest/clusters")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(clusters.statusCode()).isEqualTo(200);
+    assertThat(clusters.body()).contains("\"label\"");
   }
 
   private static void deleteRecursively(Path p) throws IOException {

