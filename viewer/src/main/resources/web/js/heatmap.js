@@ -93,6 +93,12 @@ export class Heatmap {
     this.raster = new CellRaster(layer, cells, shell.encoding, result.view.scale('color'));
     this.raster.onHover((event) => this.showTooltip(event));
     this.paint();
+    // The card is centred in the layer: when either changes size (the page around the chart, the
+    // axes or the legend), the plot moves, and the cells follow it.
+    const follow = new ResizeObserver(() => { if (this.layer === layer) this.paint(); });
+    follow.observe(layer);
+    const card = layer.querySelector('.vega-embed');
+    if (card) follow.observe(card);
     exportsWithCells(layer, this);
     return true;
   }
@@ -121,7 +127,9 @@ export class Heatmap {
     view.signal('xdom', xdom).signal('ydom', ydom)
       .signal('xticks', xt.values).signal('xlab', xt.labels)
       .signal('yticks', yt.values).signal('ylab', yt.labels)
-      .runAsync();
+      .runAsync()
+      // New tick labels can change the axes' room, and so where the plot sits: paint again there.
+      .then(() => { if (this.view === view) this.paint(); });
     this.paint();
   }
 

@@ -1,6 +1,7 @@
 package org.simheat.viewer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.image.BufferedImage;
@@ -94,6 +95,37 @@ class PageIT {
                 .asText())
         .as("vega-embed's export actions")
         .contains("SVG", "PNG");
+  }
+
+  @Test
+  void thePaintedCellsStayOnThePlotWhenTheChartAreaMoves() throws IOException {
+    page.open("");
+    double[] before = cellsInPlot();
+    browser.evaluate("document.querySelector('#chart .heatmap-layer').style.top = '90px'");
+    browser.evaluate("new Promise(r => setTimeout(r, 300))");
+    double[] after = cellsInPlot();
+    assertThat(after[1]).as("the plot moved down by half the change").isNotEqualTo(before[1]);
+    assertThat(after[2]).as("left of the cells in the chart").isCloseTo(before[2], within(1.0));
+    assertThat(after[3]).as("top of the cells in the chart").isCloseTo(before[3], within(1.0));
+  }
+
+  /**
+   * The cells canvas against Vega's canvas: their tops in the window, then the cells canvas's left
+   * and top inside Vega's (where the plot sits among the axes), checked to lie within it.
+   */
+  private double[] cellsInPlot() throws IOException {
+    JsonNode r =
+        browser.evaluate(
+            "(() => { const c = document.querySelector('#chart canvas.heatmap-cells')"
+                + ".getBoundingClientRect(); const m = document.querySelector("
+                + "'#chart .vega-embed canvas.marks').getBoundingClientRect(); return [c.top, m.top,"
+                + " c.left - m.left, c.top - m.top, m.right - c.right, m.bottom - c.bottom]; })()");
+    for (int k = 2; k < 6; k++) {
+      assertThat(r.get(k).asDouble()).as("cells inside the chart, side %d", k).isPositive();
+    }
+    return new double[] {
+      r.get(0).asDouble(), r.get(1).asDouble(), r.get(2).asDouble(), r.get(3).asDouble()
+    };
   }
 
   /**
