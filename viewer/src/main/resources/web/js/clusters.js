@@ -208,7 +208,7 @@ export class ClusteredRun {
   rules(xdom, ydom, plot, gap = 8) {
     const x = this.cols.rules(xdom, Math.floor(plot.width / gap)).positions;
     const y = this.rows.rules(ydom, Math.floor(plot.height / gap)).positions;
-    return { x, y };
+    return { x: apart(x, xdom, plot.width, 3), y: apart(y, ydom, plot.height, 3) };
   }
 
   /** Tooltip lines naming the clusters a token cell lies in. */
@@ -254,4 +254,19 @@ export class ClusteredRun {
     }
     return hits;
   }
+}
+
+/** Rules at least `px` pixels from the last one kept (small clusters between big ones crowd). */
+function apart(positions, domain, pixels, px) {
+  const scale = pixels / (domain[1] - domain[0]);
+  const kept = [];
+  let last = -Infinity;
+  for (const p of positions) {
+    const at = (p - domain[0]) * scale;
+    if (at - last >= px) {
+      kept.push(p);
+      last = at;
+    }
+  }
+  return kept;
 }
