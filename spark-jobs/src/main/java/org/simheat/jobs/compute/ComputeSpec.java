@@ -70,32 +70,6 @@ public record ComputeSpec(
     }
   }
 
-  /** A symmetric run of {@code input} in the given order. */
-  public ComputeSpec(
-      InputSpec input,
-      String out,
-      List<Metric> metrics,
-      List<Aggregation> aggregations,
-      int neighbors,
-      Integer storedZoom,
-      long cellBudget,
-      int blockSize,
-      boolean force,
-      OrderSpec order) {
-    this(
-        input,
-        out,
-        metrics,
-        aggregations,
-        neighbors,
-        storedZoom,
-        cellBudget,
-        blockSize,
-        force,
-        order,
-        null);
-  }
-
   /** A symmetric run in input order. */
   public ComputeSpec(
       InputSpec input,
@@ -117,7 +91,8 @@ public record ComputeSpec(
         cellBudget,
         blockSize,
         force,
-        OrderSpec.INPUT);
+        OrderSpec.INPUT,
+        null);
   }
 
   /** The same run in another order. */

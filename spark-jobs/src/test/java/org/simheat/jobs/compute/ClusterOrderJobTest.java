@@ -22,7 +22,6 @@ import org.simheat.jobs.cluster.OrderSpec;
 import org.simheat.jobs.input.InputSpec;
 import org.simheat.jobs.testing.NaiveClusters;
 import org.simheat.jobs.testing.NaiveSimilarity;
-import org.simheat.jobs.testing.NaiveSimilarity.Neighbor;
 import org.simheat.jobs.testing.NpyFiles;
 import org.simheat.jobs.testing.RunReader;
 import org.simheat.jobs.testing.RunTablesAssert;
@@ -220,28 +219,7 @@ class ClusterOrderJobTest {
   }
 
   private void assertNeighbors(Path run, Metric metric, double[][] s) {
-    List<Row> rows =
-        spark
-            .read()
-            .parquet(run.resolve(RunLayout.neighborsDir(metric)).toString())
-            .collectAsList();
-    assertThat(rows).hasSize(s.length);
-    for (Row row : rows) {
-      int pos = row.getInt(row.fieldIndex("position"));
-      List<Float> scores = row.getList(row.fieldIndex("scores"));
-      List<Integer> got = row.getList(row.fieldIndex("neighbors"));
-      List<Neighbor> want = NaiveSimilarity.topK(s, pos, 4, metric, true);
-      for (int x = 0; x < 4; x++) {
-        assertThat((double) scores.get(x))
-            .as("%s neighbour %d of %d", metric, x, pos)
-            .isCloseTo(want.get(x).score(), within(tol(metric, want.get(x).score())));
-      }
-      if (metric == Metric.DOT) {
-        assertThat(got.get(0))
-            .as("dot best neighbour of %d", pos)
-            .isEqualTo(want.get(0).position());
-      }
-    }
+    RunTablesAssert.neighborsMatch(spark, run, metric, s, 4, true);
   }
 
   /** Every pair of leaves against naive pooling of the permuted matrix over their ranges. */

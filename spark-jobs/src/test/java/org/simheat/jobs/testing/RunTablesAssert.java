@@ -16,9 +16,12 @@ import org.simheat.format.TileGeometry;
 public final class RunTablesAssert {
   private RunTablesAssert() {}
 
-  /** The tolerance of a stored value v of metric m (l2 from the Gram matrix is less exact). */
+  /**
+   * The tolerance of a stored value v of metric m: float rounding, and for l2 from the Gram matrix
+   * about √(ε·2·max‖a‖²), which is 0.05 for the tests' norms of up to about 75.
+   */
   public static double tol(Metric m, double v) {
-    return 2e-4 * Math.max(1, Math.abs(v)) + (m == Metric.L2 ? 0.02 : 0);
+    return 2e-4 * Math.max(1, Math.abs(v)) + (m == Metric.L2 ? 0.05 : 0);
   }
 
   /**
@@ -69,7 +72,8 @@ public final class RunTablesAssert {
 
   /**
    * Every row's neighbour list holds the naive top k of its row of {@code s}: the scores, and for
-   * cosine and dot (whose near-ties l2's rounding does not blur) the best position.
+   * cosine and dot the best position wherever the best score is clear of the second by more than
+   * float rounding (duplicate rows tie, and l2's rounding blurs near-ties).
    */
   public static void neighborsMatch(
       SparkSession spark, Path run, Metric metric, double[][] s, int k, boolean excludeSelf) {
@@ -89,7 +93,8 @@ public final class RunTablesAssert {
         assertThat((double) scores.get(x))
             .isCloseTo(want.get(x).score(), within(tol(metric, want.get(x).score())));
       }
-      if (metric != Metric.L2) {
+      boolean clear = want.size() < 2 || Math.abs(want.get(0).score() - want.get(1).score()) > 1e-5;
+      if (metric != Metric.L2 && clear) {
         assertThat(got.get(0))
             .as("%s best neighbour of %d", metric, p)
             .isEqualTo(want.get(0).position());
@@ -143,7 +148,7 @@ public final class RunTablesAssert {
         double w = want[a.ordinal()];
         assertThat((double) row.getFloat(row.fieldIndex(a.id())))
             .as("%s clusters %d,%d %s", metric, i, j, a)
-            .isCloseTo(w, within(tol(metric, w) + (metric == Metric.L2 ? 0.03 : 0)));
+            .isCloseTo(w, within(tol(metric, w)));
       }
     }
   }

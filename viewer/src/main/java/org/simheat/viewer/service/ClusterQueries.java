@@ -7,7 +7,6 @@ import org.simheat.format.Aggregation;
 import org.simheat.format.Manifest;
 import org.simheat.format.Metric;
 import org.simheat.viewer.service.ViewerService.Axis;
-import org.simheat.viewer.service.ViewerService.Cluster;
 import org.simheat.viewer.service.ViewerService.ClusterList;
 import org.simheat.viewer.service.ViewerService.ClusterMatrix;
 import org.simheat.viewer.service.ViewerService.ClusterSpan;
@@ -54,30 +53,13 @@ final class ClusterQueries {
           "the columns of run " + run.runId() + " are in input order: only its rows are clustered");
     }
     ClusterTree tree = run.clusters().tree(columns);
-    List<Cluster> nodes =
-        tree.nodes().stream()
-            .map(
-                n ->
-                    new Cluster(
-                        n.cluster(),
-                        n.parent(),
-                        n.leaf(),
-                        n.depth(),
-                        n.start(),
-                        n.end(),
-                        n.size(),
-                        n.label(),
-                        n.labelTokens(),
-                        n.meanSimilarity(),
-                        n.radius()))
-            .toList();
     return new ClusterList(
         run.runId(),
         axis == Axis.COLS ? "cols" : "rows",
         tree.leafCount(),
         order.algorithm(),
         order.seed(),
-        nodes);
+        tree.nodes());
   }
 
   /**

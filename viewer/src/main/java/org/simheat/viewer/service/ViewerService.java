@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import org.simheat.format.Aggregation;
 import org.simheat.format.Manifest;
+import org.simheat.viewer.store.ClusterTree;
 
 /**
  * Everything the HTTP API answers, as plain Java. {@code run} is a run id or {@code latest}; every
@@ -301,35 +302,12 @@ public interface ViewerService {
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record ClusterList(
-      String run, String axis, int leaves, String algorithm, Long seed, List<Cluster> clusters) {}
-
-  /**
-   * A node of a cluster tree, as the {@code clusters} table holds it.
-   *
-   * @param cluster id
-   * @param parent parent id, −1 for the root
-   * @param leaf whether it is a display cluster
-   * @param depth depth, 0 at the root
-   * @param start first position
-   * @param end position past the last
-   * @param size members
-   * @param label its 3 tokens nearest the centroid, joined by " · "
-   * @param labelTokens those tokens
-   * @param meanSimilarity mean cosine over distinct member pairs (null for one member)
-   * @param radius largest distance of a member's unit vector from the centroid
-   */
-  record Cluster(
-      int cluster,
-      int parent,
-      boolean leaf,
-      int depth,
-      long start,
-      long end,
-      long size,
-      String label,
-      List<String> labelTokens,
-      Float meanSimilarity,
-      Float radius) {}
+      String run,
+      String axis,
+      int leaves,
+      String algorithm,
+      Long seed,
+      List<ClusterTree.Node> clusters) {}
 
   /**
    * One cluster along an axis of the cluster-pooled matrix.
