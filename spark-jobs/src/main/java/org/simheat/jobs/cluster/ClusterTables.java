@@ -111,33 +111,27 @@ public final class ClusterTables {
    */
   public static void writeClusters(
       Configuration conf, Path staging, String table, ClusterOrder order) {
-    Path file = new Path(new Path(staging, table), PART);
-    try {
-      ParquetFile out = ParquetFile.open(conf, file, clusterSchema(), Map.of(), ROW_GROUP);
-      try {
-        for (ClusterNode n : order.nodes()) {
-          out.int32(0, n.id());
-          out.int32(1, n.parent());
-          out.bool(2, n.leaf());
-          out.int32(3, n.depth());
-          out.int64(4, n.start());
-          out.int64(5, n.end());
-          out.int64(6, n.size());
-          out.string(7, n.label());
-          out.strings(8, n.labelTokens());
-          out.optionalFloat32(
-              9, n.meanSimilarity() == null ? null : n.meanSimilarity().floatValue());
-          out.float32(10, (float) n.radius());
-          out.endRow();
-        }
-      } catch (IOException | RuntimeException e) {
-        out.abandon();
-        throw e;
-      }
-      out.close();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write " + file + ": " + e.getMessage(), e);
-    }
+    writeFile(
+        conf,
+        new Path(new Path(staging, table), PART),
+        clusterSchema(),
+        out -> {
+          for (ClusterNode n : order.nodes()) {
+            out.int32(0, n.id());
+            out.int32(1, n.parent());
+            out.bool(2, n.leaf());
+            out.int32(3, n.depth());
+            out.int64(4, n.start());
+            out.int64(5, n.end());
+            out.int64(6, n.size());
+            out.string(7, n.label());
+            out.strings(8, n.labelTokens());
+            out.optionalFloat32(
+                9, n.meanSimilarity() == null ? null : n.meanSimilarity().floatValue());
+            out.float32(10, (float) n.radius());
+            out.endRow();
+          }
+        });
   }
 
   /**
@@ -155,23 +149,42 @@ public final class ClusterTables {
       ClusterOrder cols,
       ClusterCells pass,
       List<Aggregation> aggregations) {
-    Path file = new Path(new Path(staging, RunLayout.clusterTilesDir(metric)), PART);
     ClusterPooling pooling = new ClusterPooling(metric, rows, cols, pass);
-    try {
-      ParquetFile out =
-          ParquetFile.open(conf, file, clusterTileSchema(aggregations), Map.of(), ROW_GROUP);
-      try {
-        for (int i = 0; i < rows.clusters(); i++) {
-          for (int j = 0; j < cols.clusters(); j++) {
-            out.int32(0, i);
-            out.int32(1, j);
-            out.int64(2, pooling.pairs(i, j));
-            for (int a = 0; a < aggregations.size(); a++) {
-              out.float32(3 + a, (float) pooling.value(aggregations.get(a), i, j));
+    writeFile(
+        conf,
+        new Path(new Path(staging, RunLayout.clusterTilesDir(metric)), PART),
+        clusterTileSchema(aggregations),
+        out -> {
+          for (int i = 0; i < rows.clusters(); i++) {
+            for (int j = 0; j < cols.clusters(); j++) {
+              out.int32(0, i);
+              out.int32(1, j);
+              out.int64(2, pooling.pairs(i, j));
+              for (int a = 0; a < aggregations.size(); a++) {
+                out.float32(3 + a, (float) pooling.value(aggregations.get(a), i, j));
+              }
+              out.endRow();
             }
-            out.endRow();
           }
-        }
+        });
+  }
+
+  /** Writes a table's rows. */
+  @FunctionalInterface
+  private interface RowWriter {
+    void write(ParquetFile out) throws IOException;
+  }
+
+  /**
+   * Writes one file under a hidden name, renamed into place when complete; on failure abandons it.
+   *
+   * @throws UncheckedIOException if the file cannot be written
+   */
+  private static void writeFile(Configuration conf, Path file, MessageType schema, RowWriter rows) {
+    try {
+      ParquetFile out = ParquetFile.open(conf, file, schema, Map.of(), ROW_GROUP);
+      try {
+        rows.write(out);
       } catch (IOException | RuntimeException e) {
         out.abandon();
         throw e;
