@@ -1,7 +1,5 @@
 package org.simheat.jobs.compute;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -17,7 +15,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.util.LongAccumulator;
 import org.simheat.format.Aggregation;
 import org.simheat.format.Manifest;
 import org.simheat.format.Metric;
@@ -26,7 +23,6 @@ import org.simheat.format.TileGeometry;
 import org.simheat.jobs.cluster.ClusterTables;
 import org.simheat.jobs.input.CellSums;
 import org.simheat.jobs.input.EmbeddingInputs;
-import org.simheat.jobs.input.HadoopConf;
 import org.simheat.jobs.input.InputSpec;
 import org.simheat.jobs.output.EmbeddingWriter;
 import org.simheat.jobs.output.Fingerprint;
@@ -34,16 +30,8 @@ import org.simheat.jobs.output.RunCatalog;
 import org.simheat.jobs.output.RunCommitter;
 import org.simheat.jobs.output.RunTables;
 import org.simheat.jobs.pyramid.MeanPyramid;
-import org.simheat.jobs.pyramid.TilePyramid;
-import org.simheat.jobs.similarity.BlockCache;
-import org.simheat.jobs.similarity.ClusterCells;
-import org.simheat.jobs.similarity.ClusterGrid;
 import org.simheat.jobs.similarity.DenseKernel;
-import org.simheat.jobs.similarity.PanelOps;
 import org.simheat.jobs.similarity.PassConfig;
-import org.simheat.jobs.similarity.PassProgress;
-import org.simheat.jobs.similarity.TilePass;
-import org.simheat.jobs.similarity.ValueRange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -118,12 +106,7 @@ public final class ComputeJob {
     TileGeometry geometry = TileGeometry.of(rowsIn.matrix().rows(), nCols);
     int storedZoom = storedZoom(geometry, symmetric);
     PassConfig cfg = passConfig(geometry, rowsIn.matrix().dim(), symmetric, storedZoom);
-    if (spec.order().clustered()) { // fails early on more clusters than rows
-      spec.order().clustersFor(geometry.rows(), spec.input().uri());
-      if (!symmetric) {
-        spec.order().clustersFor(geometry.cols(), spec.colsInput().uri());
-      }
-    }
+    checkClusterCounts(geometry, symmetric);
     boolean meansOnly = meanFastPath(spec);
     LOG.info(
         meansOnly
@@ -134,41 +117,16 @@ public final class ComputeJob {
         spec.neighbors());
     CellSums.Spec sums =
         meansOnly ? MeanPyramid.sumsFor(spec.metrics(), geometry, storedZoom) : null;
-    boolean clustered = spec.order().clustered();
-    CellSums.Spec inputOrderSums = clustered ? null : sums;
-    RunAxis rows = RunAxis.scan(jsc, rowsIn, cfg.blockSize(), inputOrderSums);
-    RunAxis cols = symmetric ? rows : RunAxis.scan(jsc, colsIn, cfg.blockSize(), inputOrderSums);
-    lap("read");
-    if (clustered) {
-      rows = rows.clustered(jsc, spec.order(), cfg.blockSize(), sums, spec.input().uri());
-      cols =
-          symmetric
-              ? rows
-              : cols.clustered(jsc, spec.order(), cfg.blockSize(), sums, spec.colsInput().uri());
-      lap("cluster");
-    }
+    Axes axes = readAxes(rowsIn, colsIn, cfg.blockSize(), sums);
     RunCommitter committer = RunCommitter.begin(out, newRunId(fingerprint), conf);
     try {
       Path staging = committer.staging();
-      Pooled pooled =
+      PoolingStage pooling = new PoolingStage(spark, jsc, spec, this::lap);
+      PoolingStage.Pooled pooled =
           meansOnly
-              ? computeMeans(rows, cols, geometry, storedZoom, staging)
-              : compute(cfg, rows, cols, geometry, staging);
-      writeEmbeddings(rows, cfg, staging, RunLayout.EMBEDDINGS);
-      if (!symmetric) {
-        writeEmbeddings(cols, cfg, staging, RunLayout.COL_EMBEDDINGS);
-      }
-      lap("embeddings");
-      if (clustered) {
-        ClusterTables.write(
-            conf,
-            staging,
-            rows.clusters(),
-            symmetric ? null : cols.clusters(),
-            spec.metrics(),
-            spec.aggregations(),
-            pooled.clusters());
-      }
+              ? pooling.means(axes.rows(), axes.cols(), geometry, storedZoom, staging)
+              : pooling.pass(cfg, axes.rows(), axes.cols(), geometry, staging);
+      writeTables(axes, pooled, cfg, staging);
       RunTables.verify(
           spark,
           staging,
@@ -177,15 +135,83 @@ public final class ComputeJob {
           spec.metrics(),
           symmetric,
           spec.neighbors() > 0,
-          moreTables(rows, cols));
+          moreTables(axes.rows(), axes.cols()));
       lap("write");
       Manifest manifest =
-          manifest(committer.runId(), rows, cols, fingerprint, geometry, storedZoom, pooled);
+          manifest(
+              committer.runId(),
+              axes.rows(),
+              axes.cols(),
+              fingerprint,
+              geometry,
+              storedZoom,
+              pooled);
       Path runDir = committer.commit(manifest);
       return new Result(manifest, runDir, false);
     } catch (RuntimeException | Error e) {
       committer.abort(e);
       throw e;
+    }
+  }
+
+  /** The rows and the columns as the pass reads them (the same axis twice when symmetric). */
+  private record Axes(RunAxis rows, RunAxis cols) {}
+
+  /**
+   * Scans each axis and, in cluster order, clusters it; the cell sums of the mean fast path are
+   * taken in the final order.
+   */
+  private Axes readAxes(
+      EmbeddingInputs.Opened rowsIn,
+      EmbeddingInputs.Opened colsIn,
+      int blockRows,
+      CellSums.Spec sums) {
+    boolean clustered = spec.order().clustered();
+    CellSums.Spec inputOrderSums = clustered ? null : sums;
+    RunAxis rows = RunAxis.scan(jsc, rowsIn, blockRows, inputOrderSums);
+    RunAxis cols = colsIn == null ? rows : RunAxis.scan(jsc, colsIn, blockRows, inputOrderSums);
+    lap("read");
+    if (clustered) {
+      RunAxis r = rows.clustered(jsc, spec.order(), blockRows, sums, spec.input().uri());
+      cols =
+          cols == rows
+              ? r
+              : cols.clustered(jsc, spec.order(), blockRows, sums, spec.colsInput().uri());
+      rows = r;
+      lap("cluster");
+    }
+    return new Axes(rows, cols);
+  }
+
+  /**
+   * Fails early, before any Spark work, when an axis has fewer rows than the clusters asked for.
+   */
+  private void checkClusterCounts(TileGeometry g, boolean symmetric) {
+    if (spec.order().clustered()) {
+      spec.order().clustersFor(g.rows(), spec.input().uri());
+      if (!symmetric) {
+        spec.order().clustersFor(g.cols(), spec.colsInput().uri());
+      }
+    }
+  }
+
+  /** The embeddings of each axis and, in cluster order, the cluster tables. */
+  private void writeTables(Axes axes, PoolingStage.Pooled pooled, PassConfig cfg, Path staging) {
+    boolean symmetric = axes.rows() == axes.cols();
+    writeEmbeddings(axes.rows(), cfg, staging, RunLayout.EMBEDDINGS);
+    if (!symmetric) {
+      writeEmbeddings(axes.cols(), cfg, staging, RunLayout.COL_EMBEDDINGS);
+    }
+    lap("embeddings");
+    if (axes.rows().clusters() != null) {
+      ClusterTables.write(
+          conf,
+          staging,
+          axes.rows().clusters(),
+          symmetric ? null : axes.cols().clusters(),
+          spec.metrics(),
+          spec.aggregations(),
+          pooled.clusters());
     }
   }
 
@@ -208,9 +234,6 @@ public final class ComputeJob {
               + ")");
     }
   }
-
-  /** What pooling left besides the tiles: value ranges, and the pooled pairs of clusters. */
-  private record Pooled(Map<String, Manifest.Range> ranges, ClusterCells[] clusters) {}
 
   /** The tables beyond tiles, neighbours and embeddings that a run writes, with their rows. */
   private Map<String, Long> moreTables(RunAxis rows, RunAxis cols) {
@@ -260,26 +283,6 @@ public final class ComputeJob {
         && spec.metrics().stream().allMatch(MeanPyramid::isBilinear);
   }
 
-  /** The mean fast path: every stored level's means from the scans' cell sums. */
-  private Pooled computeMeans(
-      RunAxis rows, RunAxis cols, TileGeometry g, int storedZoom, Path staging) {
-    CellSums colSums = cols == rows ? null : cols.sums();
-    try (MeanPyramid pyramid =
-        MeanPyramid.build(jsc, g, storedZoom, spec.metrics(), rows.sums(), colSums)) {
-      RunTables.writeTiles(
-          spark, pyramid.levels(), storedZoom, g, spec.metrics(), spec.aggregations(), staging);
-      LOG.info(
-          String.format(
-              Locale.ROOT,
-              "Mean pyramid: levels 0..%d, %.1f s of task time in the tile products (%s)",
-              storedZoom,
-              pyramid.tileSeconds(),
-              DenseKernel.describe()));
-      lap("pyramid");
-      return new Pooled(pyramid.ranges(), null);
-    }
-  }
-
   /**
    * An executor's memory over its cores: in local mode this JVM's heap over the task slots,
    * otherwise {@code spark.executor.memory} over {@code spark.executor.cores}.
@@ -297,93 +300,6 @@ public final class ComputeJob {
     return spec.storedZoom() != null
         ? Math.min(spec.storedZoom(), g.maxZoom())
         : g.storedZoomFor(spec.cellBudget(), symmetric);
-  }
-
-  private Pooled compute(PassConfig cfg, RunAxis rows, RunAxis cols, TileGeometry g, Path staging) {
-    List<TilePass.Task> tasks = TilePass.plan(cfg, g, Math.max(4 * jsc.defaultParallelism(), 1));
-    long pairs = tasks.stream().mapToLong(t -> TilePass.pairs(cfg, t)).sum();
-    double flops = tasks.stream().mapToDouble(t -> TilePass.flops(cfg, t)).sum();
-    LongAccumulator done = jsc.sc().longAccumulator("block pairs");
-    LOG.info(
-        "Similarity pass: {} × {} × d={}, {} tiles of level {} in {} tasks, {} block pairs of up to"
-            + " {} rows, metrics {}, BLAS {}, panel loops {}",
-        cfg.nRows(),
-        cfg.nCols(),
-        cfg.dim(),
-        g.storedTiles(cfg.storedZoom(), cfg.symmetric()),
-        cfg.storedZoom(),
-        tasks.size(),
-        pairs,
-        cfg.blockSize(),
-        spec.metrics(),
-        DenseKernel.describe(),
-        PanelOps.best().name());
-    if (DenseKernel.threadWarning() != null) {
-      LOG.warn(DenseKernel.threadWarning());
-    }
-    if (DenseKernel.isReferenceBlas()) {
-      LOG.warn(
-          "BLAS is the slow reference implementation ({}); install OpenBLAS or use the Vector API",
-          DenseKernel.describe());
-    }
-    String scope = staging.toString();
-    TilePass.Result result;
-    double secs;
-    try (PassProgress progress = new PassProgress(done, pairs, flops)) {
-      result =
-          TilePass.run(
-              jsc,
-              cfg,
-              g,
-              tasks,
-              new TilePass.Inputs(
-                  rows.source(),
-                  cols.source(),
-                  rows.norms(),
-                  cols.norms(),
-                  scope,
-                  rows.clusters() == null
-                      ? null
-                      : new ClusterGrid(rows.clusters().bounds(), cols.clusters().bounds())),
-              new TilePass.Sink(staging.toString(), new HadoopConf(conf), spec.aggregations()),
-              done);
-      secs = progress.elapsedSeconds();
-    } finally {
-      BlockCache.evict(scope);
-    }
-    LOG.info(
-        String.format(
-            Locale.ROOT,
-            "Similarity pass done: %.1f GFLOP in %.2f s = %.1f GFLOP/s (%s)",
-            flops / 1e9,
-            secs,
-            flops / 1e9 / secs,
-            DenseKernel.describe()));
-    lap("similarity");
-    if (cfg.storedZoom() > 0) {
-      try {
-        TilePyramid.writeLevels(
-            result.parents(),
-            cfg.storedZoom() - 1,
-            g,
-            cfg.metrics(),
-            cfg.symmetric(),
-            conf,
-            staging,
-            spec.aggregations());
-      } catch (IOException e) {
-        throw new UncheckedIOException("Cannot write tiles under " + staging, e);
-      }
-    }
-    lap("pyramid");
-    Map<String, Manifest.Range> ranges = new LinkedHashMap<>();
-    for (int m = 0; m < cfg.metrics().length; m++) {
-      ValueRange r = result.ranges()[m];
-      ranges.put(
-          cfg.metrics()[m].id(),
-          new Manifest.Range(r.min(), r.max(), r.minOffDiagonal(), r.maxOffDiagonal()));
-    }
-    return new Pooled(ranges, result.clusters());
   }
 
   private void writeEmbeddings(RunAxis axis, PassConfig cfg, Path staging, String table) {
@@ -413,7 +329,7 @@ public final class ComputeJob {
       String fingerprint,
       TileGeometry g,
       int storedZoom,
-      Pooled pooled) {
+      PoolingStage.Pooled pooled) {
     long total = timings.values().stream().mapToLong(Long::longValue).sum();
     timings.put("total", total);
     boolean symmetric = rows == cols;
