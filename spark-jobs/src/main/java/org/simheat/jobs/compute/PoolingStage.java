@@ -27,6 +27,7 @@ import org.simheat.jobs.similarity.PanelOps;
 import org.simheat.jobs.similarity.PassConfig;
 import org.simheat.jobs.similarity.PassProgress;
 import org.simheat.jobs.similarity.TilePass;
+import org.simheat.jobs.similarity.TilePlan;
 import org.simheat.jobs.similarity.ValueRange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,9 +88,9 @@ final class PoolingStage {
   }
 
   Pooled pass(PassConfig cfg, RunAxis rows, RunAxis cols, TileGeometry g, Path staging) {
-    List<TilePass.Task> tasks = TilePass.plan(cfg, g, Math.max(4 * jsc.defaultParallelism(), 1));
-    long pairs = tasks.stream().mapToLong(t -> TilePass.pairs(cfg, t)).sum();
-    double flops = tasks.stream().mapToDouble(t -> TilePass.flops(cfg, t)).sum();
+    List<TilePlan.Task> tasks = TilePlan.plan(cfg, g, Math.max(4 * jsc.defaultParallelism(), 1));
+    long pairs = tasks.stream().mapToLong(t -> TilePlan.pairs(cfg, t)).sum();
+    double flops = tasks.stream().mapToDouble(t -> TilePlan.flops(cfg, t)).sum();
     LongAccumulator done = jsc.sc().longAccumulator("block pairs");
     LOG.info(
         "Similarity pass: {} × {} × d={}, {} tiles of level {} in {} tasks, {} block pairs of up to"

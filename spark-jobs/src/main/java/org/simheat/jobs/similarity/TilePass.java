@@ -45,20 +45,6 @@ public final class TilePass {
   private TilePass() {}
 
   /**
-   * One Spark task: the tiles (rows[x], cols[x]) of the finest stored level, in row-major order.
-   *
-   * @param id the task's number, which names its files
-   * @param rows tile rows
-   * @param cols tile columns
-   */
-  public record Task(int id, int[] rows, int[] cols) implements Serializable {
-    /** Number of tiles. */
-    public int size() {
-      return rows.length;
-    }
-  }
-
-  /**
    * Inputs of the pass, broadcast to every task; {@code scope} names their blocks in caches, and
    * {@code clusters}, when not null, are the clusters to pool every pair of ({@link ClusterCells}).
    */
@@ -98,87 +84,6 @@ public final class TilePass {
       Map<PartKey, CellBlock> parents, ValueRange[] ranges, long pairs, ClusterCells[] clusters) {}
 
   /**
-   * Splits the stored tiles into about {@code targetTasks} tasks of equal work (pairs of rows),
-   * each a run of consecutive tiles.
-   */
-  public static List<Task> plan(PassConfig cfg, TileGeometry g, int targetTasks) {
-    int z = cfg.storedZoom();
-    List<int[]> tiles = new ArrayList<>();
-    double total = 0;
-    for (int i = 0; i < g.tileRows(z); i++) {
-      for (int j = cfg.symmetric() ? i : 0; j < g.tileCols(z); j++) {
-        tiles.add(new int[] {i, j});
-        total += work(cfg, i, j);
-      }
-    }
-    int target = Math.max(1, Math.min(targetTasks, tiles.size()));
-    double share = total / target;
-    List<Task> tasks = new ArrayList<>();
-    List<int[]> current = new ArrayList<>();
-    double acc = 0;
-    double done = 0;
-    for (int[] t : tiles) {
-      current.add(t);
-      acc += work(cfg, t[0], t[1]);
-      // Close a task when the work so far reaches its share of the whole.
-      if (done + acc >= share * (tasks.size() + 1) - 1e-9) {
-        tasks.add(task(tasks.size(), current));
-        done += acc;
-        acc = 0;
-        current = new ArrayList<>();
-      }
-    }
-    if (!current.isEmpty()) {
-      tasks.add(task(tasks.size(), current));
-    }
-    return tasks;
-  }
-
-  private static Task task(int id, List<int[]> tiles) {
-    int[] r = new int[tiles.size()];
-    int[] c = new int[tiles.size()];
-    for (int x = 0; x < r.length; x++) {
-      r[x] = tiles.get(x)[0];
-      c[x] = tiles.get(x)[1];
-    }
-    return new Task(id, r, c);
-  }
-
-  /** Pairs of rows a tile multiplies: a symmetric diagonal tile does about half of its square. */
-  static double work(PassConfig cfg, int ti, int tj) {
-    long tileRows = cfg.tileSize() * cfg.span();
-    double rows = Math.min(tileRows, cfg.nRows() - ti * tileRows);
-    double cols = Math.min(tileRows, cfg.nCols() - tj * tileRows);
-    return cfg.symmetric() && ti == tj ? rows * (rows + cfg.blockSize()) / 2 : rows * cols;
-  }
-
-  /** Block pairs of a task, for progress. */
-  public static long pairs(PassConfig cfg, Task t) {
-    long n = 0;
-    for (int x = 0; x < t.size(); x++) {
-      long a = chunks(cfg, t.rows()[x], cfg.nRows());
-      long b = chunks(cfg, t.cols()[x], cfg.nCols());
-      n += cfg.symmetric() && t.rows()[x] == t.cols()[x] ? a * (a + 1) / 2 : a * b;
-    }
-    return n;
-  }
-
-  /** Floating-point operations of a task's products. */
-  public static double flops(PassConfig cfg, Task t) {
-    double f = 0;
-    for (int x = 0; x < t.size(); x++) {
-      f += 2 * work(cfg, t.rows()[x], t.cols()[x]) * cfg.dim();
-    }
-    return f;
-  }
-
-  private static long chunks(PassConfig cfg, int tile, long n) {
-    long tileRows = cfg.tileSize() * cfg.span();
-    long rows = Math.min(tileRows, n - tile * tileRows);
-    return (rows + cfg.blockSize() - 1) / cfg.blockSize();
-  }
-
-  /**
    * Runs the pass: writes the finest stored level's tiles and the neighbour lists under the sink's
    * staging directory, and returns the rest.
    */
@@ -186,7 +91,7 @@ public final class TilePass {
       JavaSparkContext jsc,
       PassConfig cfg,
       TileGeometry g,
-      List<Task> tasks,
+      List<TilePlan.Task> tasks,
       Inputs in,
       Sink sink,
       LongAccumulator pairsDone) {
@@ -217,7 +122,7 @@ public final class TilePass {
         default -> ranges[kv._1().metric()] = (ValueRange) kv._2();
       }
     }
-    long pairs = tasks.stream().mapToLong(t -> pairs(cfg, t)).sum();
+    long pairs = tasks.stream().mapToLong(t -> TilePlan.pairs(cfg, t)).sum();
     return new Result(parents, ranges, pairs, clusters);
   }
 
@@ -248,7 +153,7 @@ public final class TilePass {
   private static final class TaskRun {
     private final PassConfig cfg;
     private final TileGeometry g;
-    private final Task task;
+    private final TilePlan.Task task;
     private final Inputs in;
     private final Sink sink;
     private final LongAccumulator pairsDone;
@@ -260,7 +165,13 @@ public final class TilePass {
     private final ClusterCells[] clusters;
     private final TopK[] none;
 
-    TaskRun(PassConfig cfg, TileGeometry g, Task task, Inputs in, Sink sink, LongAccumulator done) {
+    TaskRun(
+        PassConfig cfg,
+        TileGeometry g,
+        TilePlan.Task task,
+        Inputs in,
+        Sink sink,
+        LongAccumulator done) {
       this.cfg = cfg;
       this.g = g;
       this.task = task;

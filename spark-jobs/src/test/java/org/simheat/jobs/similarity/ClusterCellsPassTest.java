@@ -46,7 +46,7 @@ class ClusterCellsPassTest {
             jsc,
             cfg,
             g,
-            TilePass.plan(cfg, g, 5),
+            TilePlan.plan(cfg, g, 5),
             new TilePass.Inputs(rows, cols, rowNorms, colNorms, "clusters-" + dir, grid),
             new TilePass.Sink(
                 new Path(dir.toUri()).toString(),

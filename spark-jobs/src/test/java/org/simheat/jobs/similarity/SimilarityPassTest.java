@@ -72,7 +72,7 @@ class SimilarityPassTest {
     var bm = jsc.broadcast(m);
     var bn = jsc.broadcast(norms);
     LongAccumulator done = jsc.sc().longAccumulator();
-    List<TilePass.Task> tasks = TilePass.plan(cfg, g, 5);
+    List<TilePlan.Task> tasks = TilePlan.plan(cfg, g, 5);
     try {
       java.nio.file.Path dir = Files.createTempDirectory("pass");
       Path staging = new Path(dir.toUri());
