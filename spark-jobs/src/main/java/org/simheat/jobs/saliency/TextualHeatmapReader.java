@@ -35,6 +35,10 @@ public final class TextualHeatmapReader {
   private static final JsonFactory JSON =
       JsonFactory.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
+  /** Jackson's note on where an unclosed list or object began, with its source description. */
+  private static final String START_MARKER =
+      "\\(start marker at \\[Source: [^\\]]*; line: (\\d+), column: (\\d+)\\]\\)";
+
   private final String file;
   private final JsonParser p;
   private int facet = -1;
@@ -70,10 +74,11 @@ public final class TextualHeatmapReader {
       throw error("expected a list of facets, found " + describe(t));
     }
     List<List<SaliencyToken>> facets = new ArrayList<>();
+    facet = 0;
     while ((t = next()) != JsonToken.END_ARRAY) {
-      facet = facets.size();
       facets.add(facet(t, facets.isEmpty() ? -1 : facets.get(0).size()));
       token = -1;
+      facet = facets.size();
     }
     facet = -1;
     if (facets.isEmpty()) {
@@ -91,9 +96,10 @@ public final class TextualHeatmapReader {
       throw error("expected a list of tokens, found " + describe(t));
     }
     List<SaliencyToken> tokens = new ArrayList<>();
+    token = 0;
     while ((t = next()) != JsonToken.END_ARRAY) {
-      token = tokens.size();
       tokens.add(token(t));
+      token = tokens.size();
     }
     if (tokens.isEmpty()) {
       token = -1;
@@ -233,7 +239,10 @@ public final class TextualHeatmapReader {
 
   private IllegalArgumentException badJson(JsonLocation at, String why) {
     String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-    return error("bad JSON" + where + ": " + why.replaceAll("\\s*\\R\\s*", " "));
+    String cleaned =
+        why.replaceAll(START_MARKER, "(opened at line $1, column $2)")
+            .replaceAll("\\s*\\R\\s*", " ");
+    return error("bad JSON" + where + ": " + cleaned);
   }
 
   /** An error at the current facet and token, if any. */
