@@ -41,6 +41,18 @@ public final class Columns {
   public static final String PAIRS = "pairs";
   // mean, max, min: Aggregation.id()
 
+  // saliency/<doc>/tokens: one row per (facet, position); token as above
+  public static final String DOC = "doc";
+  public static final String FACET = "facet";
+  public static final String FORMAT = "format";
+  public static final String META = "meta";
+  public static final String HEAT = "heat";
+  public static final String HAS_HEAT = "has_heat";
+
+  // saliency/<doc>/heat (sparse heat): one row per non-zero value heat[facet][position][target]
+  public static final String TARGET = "target";
+  public static final String VALUE = "value";
+
   // Hive-style partition keys in directory names.
   public static final String METRIC = "metric";
   public static final String LEVEL = "level";

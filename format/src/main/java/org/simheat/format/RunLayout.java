@@ -15,6 +15,11 @@ import java.util.regex.Pattern;
  * OUT/runs/&lt;run&gt;/clusters/                       cluster order: the row axis's cluster tree
  * OUT/runs/&lt;run&gt;/col_clusters/                   the column axis's, in a clustered cross run
  * OUT/runs/&lt;run&gt;/cluster_tiles/metric=&lt;m&gt;/     cluster order: the K × K pooled matrix
+ * OUT/saliency/&lt;doc&gt;/                        an imported text saliency document (or, tied to a run,
+ * OUT/runs/&lt;run&gt;/saliency/&lt;doc&gt;/             under the run)
+ *   document.json                             written last: a document without it does not exist
+ *   tokens/part-00000.parquet                 one row per (facet, position)
+ *   heat/part-&lt;facet&gt;.parquet                 sparse heat of long texts: non-zero values only
  * OUT/_staging/&lt;run&gt;/                        work in progress, never read by the viewer
  * </pre>
  */
@@ -31,9 +36,17 @@ public final class RunLayout {
   public static final String COL_CLUSTERS = "col_clusters";
   public static final String CLUSTER_TILES = "cluster_tiles";
   public static final String SALIENCY = "saliency";
+  public static final String SALIENCY_DOCUMENT = "document.json";
+  public static final String SALIENCY_TOKENS = "tokens";
+  public static final String SALIENCY_HEAT = "heat";
 
   /** Run ids: UTC time, a dash, eight or more hex digits of the input fingerprint. */
   private static final Pattern RUN_ID = Pattern.compile("\\d{8}T\\d{6}Z-[0-9a-f]{8,64}");
+
+  /**
+   * Saliency document ids: lowercase letters, digits and dashes, starting with a letter or digit.
+   */
+  private static final Pattern DOC_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
 
   private RunLayout() {}
 
@@ -60,6 +73,38 @@ public final class RunLayout {
   /** {@code cluster_tiles/metric=m} inside a run. */
   public static String clusterTilesDir(Metric metric) {
     return CLUSTER_TILES + "/metric=" + metric.id();
+  }
+
+  /** {@code saliency/<doc>}, under the output directory or under a run. */
+  public static String saliencyDir(String docId) {
+    return SALIENCY + "/" + checkDocId(docId);
+  }
+
+  /**
+   * {@code _staging/saliency-<doc>-<nonce>}: where a saliency document is written before it moves.
+   */
+  public static String saliencyStagingDir(String docId, String nonce) {
+    return STAGING + "/" + SALIENCY + "-" + checkDocId(docId) + "-" + nonce;
+  }
+
+  /** Whether a string is a well-formed saliency document id (and so safe as a path segment). */
+  public static boolean isDocId(String s) {
+    return s != null && DOC_ID.matcher(s).matches();
+  }
+
+  /**
+   * Returns the document id unchanged.
+   *
+   * @throws IllegalArgumentException if it is not a well-formed document id
+   */
+  public static String checkDocId(String docId) {
+    if (!isDocId(docId)) {
+      throw new IllegalArgumentException(
+          "Not a document id: '"
+              + docId
+              + "' (use 1 to 64 of a-z, 0-9 and '-', not starting with '-')");
+    }
+    return docId;
   }
 
   /** Whether a string is a well-formed run id (and so safe to use as a path segment). */

@@ -12,7 +12,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Cli.Version.class,
     description = "Similarity heatmaps of a model's vocabulary, at any size.",
-    subcommands = {ComputeCommand.class, DemoCommand.class, BenchCommand.class})
+    subcommands = {
+      ComputeCommand.class,
+      DemoCommand.class,
+      BenchCommand.class,
+      SaliencyCommand.class
+    })
 public final class Cli implements Runnable {
   /** Exit code for bad input or usage. */
   static final int BAD_INPUT = 2;
