@@ -48,6 +48,9 @@ public record SaliencyDocument(
   /** {@link Source#kind()} of a document imported from textualheatmap's JSON. */
   public static final String IMPORT = "textualheatmap-json";
 
+  /** {@link Source#kind()} of a document computed by {@code simheat saliency compute}. */
+  public static final String SIMILARITY = "similarity";
+
   private static final ObjectMapper MAPPER =
       new ObjectMapper()
           .enable(SerializationFeature.INDENT_OUTPUT)
@@ -56,8 +59,9 @@ public record SaliencyDocument(
   /**
    * Where a document's data came from.
    *
-   * @param kind {@link #IMPORT} for an import
-   * @param uri the file it was read from
+   * @param kind {@link #IMPORT} for an import, {@link #SIMILARITY} for a computed document
+   * @param uri the file it was read from (for a computed document: the corpus, with {@code #line}
+   *     for a line of a file)
    */
   public record Source(String kind, String uri) {}
 

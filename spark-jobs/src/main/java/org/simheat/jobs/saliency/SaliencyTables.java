@@ -67,15 +67,28 @@ final class SaliencyTables {
    */
   static long write(Configuration conf, Path dir, String doc, SaliencyText text, boolean sparse)
       throws IOException {
+    return write(conf, dir, doc, text, HeatSlices.of(text), sparse);
+  }
+
+  /**
+   * Writes the tokens of {@code text} (their own heat ignored) with the heat rows of {@code heat}
+   * under {@code dir}, and verifies the row counts.
+   *
+   * @return the number of rows of the sparse heat table (0 when dense)
+   * @throws IOException if a file cannot be written, or a count does not match what was written
+   */
+  static long write(
+      Configuration conf, Path dir, String doc, SaliencyText text, HeatSlices heat, boolean sparse)
+      throws IOException {
     Path tokens = new Path(dir, RunLayout.SALIENCY_TOKENS + "/part-00000.parquet");
-    writeTokens(conf, tokens, doc, text, sparse);
+    writeTokens(conf, tokens, doc, text, heat, sparse);
     expectRows(conf, tokens, (long) text.facets().size() * text.length());
     long heatRows = 0;
     if (sparse) {
       for (int f = 0; f < text.facets().size(); f++) {
-        Path heat = heatFile(dir, f);
-        long rows = writeHeat(conf, heat, doc, f, text.facets().get(f));
-        expectRows(conf, heat, rows);
+        Path file = heatFile(dir, f);
+        long rows = writeHeat(conf, file, doc, f, text.length(), heat);
+        expectRows(conf, file, rows);
         heatRows += rows;
       }
     }
@@ -89,7 +102,7 @@ final class SaliencyTables {
   }
 
   private static void writeTokens(
-      Configuration conf, Path file, String doc, SaliencyText text, boolean sparse)
+      Configuration conf, Path file, String doc, SaliencyText text, HeatSlices heat, boolean sparse)
       throws IOException {
     ParquetFile out = ParquetFile.open(conf, file, TOKENS_SCHEMA, Map.of(), TOKEN_ROW_GROUP);
     try {
@@ -103,9 +116,13 @@ final class SaliencyTables {
           out.string(3, t.token());
           out.bool(4, t.format());
           out.strings(5, t.meta());
-          float[] heat = t.hasHeat() && !sparse ? t.heat() : new float[0];
-          out.floats(6, heat, 0, heat.length);
-          out.bool(7, t.hasHeat());
+          float[] values = heat.values(f, i);
+          float[] row =
+              values == null || sparse
+                  ? new float[0]
+                  : fullRow(values, heat.start(f, i), facet.size());
+          out.floats(6, row, 0, row.length);
+          out.bool(7, values != null);
           out.endRow();
         }
       }
@@ -116,21 +133,32 @@ final class SaliencyTables {
     out.close();
   }
 
+  /** A row of {@code n} values holding {@code values} from {@code start}, zeros elsewhere. */
+  private static float[] fullRow(float[] values, int start, int n) {
+    if (start == 0 && values.length == n) {
+      return values;
+    }
+    float[] row = new float[n];
+    System.arraycopy(values, 0, row, start, values.length);
+    return row;
+  }
+
   /** Writes one facet's non-zero heat values; returns how many. */
   private static long writeHeat(
-      Configuration conf, Path file, String doc, int f, List<SaliencyToken> facet)
+      Configuration conf, Path file, String doc, int f, int n, HeatSlices slices)
       throws IOException {
     ParquetFile out = ParquetFile.open(conf, file, HEAT_SCHEMA, Map.of(), HEAT_ROW_GROUP);
     long rows = 0;
     try {
-      for (int i = 0; i < facet.size(); i++) {
-        float[] heat = facet.get(i).heat();
+      for (int i = 0; i < n; i++) {
+        float[] heat = slices.values(f, i);
+        int start = heat == null ? 0 : slices.start(f, i);
         for (int j = 0; heat != null && j < heat.length; j++) {
           if (heat[j] != 0f) {
             out.string(0, doc);
             out.int32(1, f);
             out.int32(2, i);
-            out.int32(3, j);
+            out.int32(3, start + j);
             out.float32(4, heat[j]);
             out.endRow();
             rows++;
