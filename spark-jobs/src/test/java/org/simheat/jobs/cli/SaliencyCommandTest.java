@@ -9,8 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.simheat.jobs.testing.TestSpark;
 
-/** {@code simheat saliency import} in-process: exit codes, its line, one line per failure. */
+/**
+ * {@code simheat saliency import} and {@code compute} in-process: exit codes, their line, one line
+ * per failure.
+ */
 class SaliencyCommandTest {
   private static final String SAMPLE =
       "[[{\"token\": \"Hi\", \"meta\": [\"Hello\"], \"heat\": [1, 0.5, 0]},"
@@ -137,5 +141,23 @@ class SaliencyCommandTest {
             "--sparse",
             "--force");
     assertThat(run("--help").out()).contains("saliency");
+  }
+
+  @Test
+  void computeFailsInOneLine() throws IOException {
+    TestSpark.session(); // the command runs in the shared session and leaves it open
+    String corpus = Files.writeString(tmp.resolve("c.txt"), "the cat\n").toString();
+    String out = tmp.resolve("none").toString();
+    assertOneLine(
+        run("saliency", "compute", "--corpus", corpus, "--run", "latest", "--out", out),
+        "simheat: Cannot compute saliency: --run latest, but file:"
+            + tmp.resolve("none")
+            + " has no LATEST run");
+    assertOneLine(
+        run("saliency", "compute", "--corpus", corpus, "--run", "x", "--out", out, "--window=-1"),
+        "simheat: Cannot compute saliency: --window must be 0 or more, not -1");
+    assertOneLine(
+        run("saliency", "compute", "--corpus", corpus, "--run", "x", "--out", out),
+        "simheat: Cannot compute saliency: --run 'x' is not a run id or latest");
   }
 }
