@@ -6,6 +6,10 @@
  * {@link org.simheat.jobs.saliency.SaliencyTables} writes the documented Parquet layout (heat rows
  * inline, or non-zero values in a sparse table for long texts); {@link
  * org.simheat.jobs.saliency.SaliencyImport} stages a document and moves it into place atomically,
- * with {@code document.json} inside it. Plain Java and parquet-java: no Spark.
+ * with {@code document.json} inside it; the import is plain Java and parquet-java. {@link
+ * org.simheat.jobs.saliency.SaliencyCompute} is the Spark job that computes similarity saliency of
+ * a corpus with a run's vocabulary ({@link org.simheat.jobs.saliency.TextTokenizer}, {@link
+ * org.simheat.jobs.saliency.WindowHeat}) into the same layout, committing all documents of a call
+ * together ({@link org.simheat.jobs.saliency.DocumentsCommit}).
  */
 package org.simheat.jobs.saliency;
