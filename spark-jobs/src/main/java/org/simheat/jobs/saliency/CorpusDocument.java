@@ -1,6 +1,7 @@
 package org.simheat.jobs.saliency;
 
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -36,7 +37,7 @@ record CorpusDocument(String doc, String uri, String text) implements Serializab
   String title() {
     String[] words = text.strip().split("\\s+", TITLE_WORDS + 1);
     int n = Math.min(words.length, TITLE_WORDS);
-    String title = String.join(" ", java.util.Arrays.asList(words).subList(0, n));
+    String title = String.join(" ", Arrays.asList(words).subList(0, n));
     return words.length > TITLE_WORDS ? title + " …" : title;
   }
 

@@ -51,7 +51,7 @@ final class DocumentSaliency implements Function<CorpusDocument, ComputedDocumen
   @Override
   public ComputedDocument call(CorpusDocument d) {
     RunVocabulary v = vocab.value();
-    List<TextPiece> pieces = new TextTokenizer(v.index()).tokenize(d.text());
+    List<TextPiece> pieces = v.tokenizer().tokenize(d.text());
     WindowHeat heat = WindowHeat.compute(pieces, v, metric, window, causal);
     SaliencyText text = new SaliencyText(List.of(tokens(pieces, v)));
     boolean sparse = pieces.size() >= ImportSpec.SPARSE_TOKENS;

@@ -1,6 +1,7 @@
 package org.simheat.jobs.saliency;
 
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,12 +23,12 @@ final class RunVocabulary implements Serializable {
   /** Neighbours shown as a token's meta. */
   static final int META_NEIGHBORS = 3;
 
-  private final Map<String, Integer> index;
+  private final TextTokenizer tokenizer;
   private final float[][] vectors;
   private final List<String>[] meta;
 
   private RunVocabulary(Map<String, Integer> index, float[][] vectors, List<String>[] meta) {
-    this.index = index;
+    this.tokenizer = new TextTokenizer(index);
     this.vectors = vectors;
     this.meta = meta;
   }
@@ -58,7 +59,7 @@ final class RunVocabulary implements Serializable {
       index.put(tokens[p], p);
     }
     List<String>[] meta = new List[n];
-    java.util.Arrays.fill(meta, List.of());
+    Arrays.fill(meta, List.of());
     if (hasNbrs) {
       readNeighbors(spark, runDir, metric, tokens, meta);
     }
@@ -82,9 +83,9 @@ final class RunVocabulary implements Serializable {
     }
   }
 
-  /** Token → position. */
-  Map<String, Integer> index() {
-    return index;
+  /** The tokenizer of this vocabulary (its style decided once, when loaded). */
+  TextTokenizer tokenizer() {
+    return tokenizer;
   }
 
   /** The vector of a position. */

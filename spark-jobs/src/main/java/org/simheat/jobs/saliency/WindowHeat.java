@@ -1,5 +1,6 @@
 package org.simheat.jobs.saliency;
 
+import java.util.Arrays;
 import java.util.List;
 import org.simheat.format.Metric;
 
@@ -58,7 +59,7 @@ final class WindowHeat implements HeatSlices {
         idx[n++] = i;
       }
     }
-    return java.util.Arrays.copyOf(idx, n);
+    return Arrays.copyOf(idx, n);
   }
 
   /** The metric between two vocabulary positions, per the run's definitions. */
