@@ -5,7 +5,6 @@ import java.util.concurrent.Callable;
 import org.simheat.jobs.saliency.ComputeSaliencySpec;
 import org.simheat.jobs.saliency.SaliencyCompute;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -65,15 +64,24 @@ public final class SaliencyComputeCommand implements Callable<Integer> {
   @Option(names = "--causal", description = "Heat covers the token and the W words before it only.")
   boolean causal;
 
-  @Mixin RunOptions options;
+  @Option(names = "--force", description = "Replace existing documents of the same ids.")
+  boolean force;
+
+  @Option(
+      names = "--master",
+      paramLabel = "URL",
+      defaultValue = "local[*]",
+      description = "Spark master when not run by spark-submit (default: ${DEFAULT-VALUE}).")
+  String master;
+
+  @Option(names = "--verbose", description = "Show stack traces of failures.")
+  boolean verbose;
 
   @Override
   public Integer call() {
     ComputeSaliencySpec spec =
-        new ComputeSaliencySpec(
-            corpus, docPerFile, run, out, metric, window, causal, options.force);
-    try (SparkSessions.Session session =
-        SparkSessions.open("simheat saliency compute", options.master)) {
+        new ComputeSaliencySpec(corpus, docPerFile, run, out, metric, window, causal, force);
+    try (SparkSessions.Session session = SparkSessions.open("simheat saliency compute", master)) {
       long start = System.nanoTime();
       SaliencyCompute.Result r = new SaliencyCompute(session.spark(), spec).run();
       commandSpec.commandLine().getOut().println(describe(r, (System.nanoTime() - start) / 1e9));
