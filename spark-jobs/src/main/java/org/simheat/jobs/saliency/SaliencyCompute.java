@@ -74,9 +74,7 @@ public final class SaliencyCompute {
       Manifest m = manifest(fs, runDir);
       Metric metric = metric(m);
       Corpus corpus = Corpus.open(spec, conf);
-      if (!spec.force()) {
-        checkFree(fs, runDir, corpus.knownIds());
-      }
+      checkIds(fs, runDir, corpus.knownIds());
       RunVocabulary vocab =
           RunVocabulary.load(
               spark, runDir, (int) m.n(), metric, hasNeighbors(fs, runDir, m, metric));
@@ -116,9 +114,7 @@ public final class SaliencyCompute {
       if (ids.isEmpty()) {
         throw error(spec.corpus() + " has no text (every document is blank)");
       }
-      if (!spec.force()) {
-        checkFree(fs, runDir, ids);
-      }
+      checkIds(fs, runDir, ids);
       faults.reached("commit");
       new DocumentsCommit(fs, staging, runDir, faults).moveAll(ids);
       return new Result(runDir, written);
@@ -192,11 +188,15 @@ public final class SaliencyCompute {
         && fs.exists(new Path(runDir, RunLayout.neighborsDir(metric)));
   }
 
-  private void checkFree(FileSystem fs, Path runDir, List<String> ids) throws IOException {
+  /** Checks the ids are distinct and, unless {@code --force}, not taken in the run. */
+  private void checkIds(FileSystem fs, Path runDir, List<String> ids) throws IOException {
     Set<String> seen = new HashSet<>();
     for (String doc : ids) {
       if (!seen.add(doc)) {
         throw error("two documents have the id '" + doc + "'");
+      }
+      if (spec.force()) {
+        continue;
       }
       Path target = new Path(runDir, RunLayout.saliencyDir(doc));
       if (fs.exists(target)) {

@@ -308,6 +308,14 @@ class SaliencyComputeTest {
             () -> new SaliencyCompute(spark, spec(corpus, plainOut, null, 2, false)).run())
         .hasMessageMatching(
             "Cannot compute saliency: document 'errors-1' already exists \\(.*\\); --force replaces it");
+    Path twins = Files.createDirectories(tmp.resolve("twins"));
+    Files.writeString(twins.resolve("A b.txt"), "the cat");
+    Files.writeString(twins.resolve("a-b.txt"), "the mat");
+    ComputeSaliencySpec dup =
+        new ComputeSaliencySpec(
+            twins.toString(), true, "latest", plainOut.toString(), null, 2, false, true);
+    assertThatThrownBy(() -> new SaliencyCompute(spark, dup).run())
+        .hasMessage("Cannot compute saliency: two documents have the id 'a-b'");
     assertThat(
             Files.list(runDir(plainOut).resolve(RunLayout.SALIENCY))
                 .map(p -> p.getFileName().toString()))
