@@ -68,6 +68,11 @@ class QuickStartIT {
                 + runId
                 + ": N=30522, d=384, metrics cosine,dot,l2, 175 clusters, levels 0..4 stored of"
                 + " 0..7");
+    assertThat(out.get(4))
+        .as("then the bundled text's saliency over the clustered run")
+        .startsWith("saliency: 2 documents, ");
+    assertThat(data.resolve(RunLayout.runDir(runId)).resolve("saliency/simheat-demo-text-1"))
+        .isDirectory();
     assertThat(url).startsWith("http://127.0.0.1:");
     Path run = data.resolve(RunLayout.runDir(runId));
     Manifest m = Manifest.fromJson(Files.readString(run.resolve(RunLayout.MANIFEST)));

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
 import org.simheat.format.Aggregation;
 import org.simheat.format.Manifest;
 import org.simheat.format.Metric;
@@ -200,11 +201,16 @@ public final class ComputeCommand implements Callable<Integer> {
   /** Runs each job in one Spark session and prints a line per run. */
   static void runAll(CommandSpec cmd, String app, String master, List<ComputeSpec> specs) {
     try (SparkSessions.Session session = SparkSessions.open(app, master)) {
-      for (ComputeSpec spec : specs) {
-        long start = System.nanoTime();
-        ComputeJob.Result r = new ComputeJob(session.spark(), spec).run();
-        cmd.commandLine().getOut().println(describe(r, (System.nanoTime() - start) / 1e9));
-      }
+      runAll(cmd, session.spark(), specs);
+    }
+  }
+
+  /** Runs each job in a session and prints a line per run. */
+  static void runAll(CommandSpec cmd, SparkSession spark, List<ComputeSpec> specs) {
+    for (ComputeSpec spec : specs) {
+      long start = System.nanoTime();
+      ComputeJob.Result r = new ComputeJob(spark, spec).run();
+      cmd.commandLine().getOut().println(describe(r, (System.nanoTime() - start) / 1e9));
     }
   }
 

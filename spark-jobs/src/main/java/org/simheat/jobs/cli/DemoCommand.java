@@ -10,9 +10,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.simheat.format.Aggregation;
 import org.simheat.format.Metric;
+import org.simheat.format.RunLayout;
 import org.simheat.jobs.cluster.OrderSpec;
 import org.simheat.jobs.compute.ComputeSpec;
 import org.simheat.jobs.input.InputSpec;
+import org.simheat.jobs.saliency.ComputeSaliencySpec;
+import org.simheat.jobs.saliency.SaliencyCompute;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,6 +41,10 @@ public final class DemoCommand implements Callable<Integer> {
   static final String MODEL = "all-minilm-l6-v2.onnx";
   static final String TOKENIZER = "all-minilm-l6-v2-tokenizer.json";
   static final String TENSOR = "embeddings.word_embeddings.weight";
+  static final String TEXT = "simheat-demo-text.txt";
+
+  /** The id of the bundled text's first document: the file's stem and its line number. */
+  static final String TEXT_DOC = "simheat-demo-text-1";
 
   @Option(
       names = "--out",
@@ -72,12 +79,46 @@ public final class DemoCommand implements Callable<Integer> {
             ComputeSpec.DEFAULT_CELL_BUDGET,
             0,
             run.force);
-    ComputeCommand.runAll(
-        commandSpec,
-        "simheat demo",
-        run.master,
-        List.of(spec, spec.withOrder(OrderSpec.cluster(null))));
+    try (SparkSessions.Session session = SparkSessions.open("simheat demo", run.master)) {
+      ComputeCommand.runAll(
+          commandSpec, session.spark(), List.of(spec, spec.withOrder(OrderSpec.cluster(null))));
+      saliency(session, extract(TEXT, dir));
+    }
     return 0;
+  }
+
+  /**
+   * Computes the similarity saliency of the bundled text (two documents, one a line) over the
+   * latest run, the clustered one, unless that run has them already.
+   */
+  private void saliency(SparkSessions.Session session, Path text) {
+    Path latest = Path.of(out).resolve(RunLayout.LATEST);
+    try {
+      Path run = Path.of(out).resolve(RunLayout.runDir(Files.readString(latest).trim()));
+      if (Files.exists(
+          run.resolve(RunLayout.SALIENCY).resolve(TEXT_DOC).resolve("document.json"))) {
+        commandSpec.commandLine().getOut().println("saliency: up to date (" + run + ")");
+        return;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + latest + ": " + e.getMessage(), e);
+    }
+    long start = System.nanoTime();
+    ComputeSaliencySpec spec =
+        new ComputeSaliencySpec(
+            text.toString(),
+            false,
+            "latest",
+            out,
+            null,
+            ComputeSaliencySpec.DEFAULT_WINDOW,
+            false,
+            false);
+    SaliencyCompute.Result r = new SaliencyCompute(session.spark(), spec).run();
+    commandSpec
+        .commandLine()
+        .getOut()
+        .println(SaliencyComputeCommand.describe(r, (System.nanoTime() - start) / 1e9));
   }
 
   private static Path cacheDir() {
