@@ -9,6 +9,7 @@ import org.simheat.format.Manifest;
 import org.simheat.format.Metric;
 import org.simheat.format.RunLayout;
 import org.simheat.viewer.service.ApiException;
+import org.simheat.viewer.service.SaliencyQueries;
 import org.simheat.viewer.service.ViewerService;
 import org.simheat.viewer.service.ViewerService.Axis;
 import org.simheat.viewer.service.ViewerService.PairsRequest;
@@ -27,6 +28,9 @@ import org.simheat.viewer.service.ViewerService.ViewRequest;
  * /api/runs/{run}/clusters?axis=rows|cols
  * /api/runs/{run}/cluster-tiles/{metric}?agg=mean,max,min
  * /api/runs/{run}/pairs?metric=&amp;x0=&amp;x1=&amp;y0=&amp;y1=&amp;limit=
+ * /api/saliency
+ * /api/saliency/{doc}?from=&amp;to=
+ * /api/saliency/{doc}/heat/{facet}/{position}
  * </pre>
  *
  * <p>Resolving a route validates every argument (run ids, metric ids, numbers) on the calling
@@ -75,6 +79,9 @@ final class ApiRoutes {
   Call resolve(RequestTarget target) {
     List<String> s = target.segments();
     QueryParams q = target.query();
+    if (s.size() >= 2 && s.get(1).equals("saliency")) {
+      return saliency(s, q);
+    }
     if (s.size() < 2 || !s.get(1).equals("runs")) {
       return null;
     }
@@ -106,6 +113,33 @@ final class ApiRoutes {
       String metric = metric(s.get(4));
       Set<Aggregation> aggs = aggregations(q.get("agg"));
       return json(() -> service.clusterTiles(run, metric, aggs));
+    }
+    return null;
+  }
+
+  /**
+   * The saliency routes: the listing, a document with a window of its tokens ({@code from} 0 and
+   * {@code to} {@link SaliencyQueries#MAX_WINDOW} positions later by default) and a heat row.
+   */
+  private Call saliency(List<String> s, QueryParams q) {
+    SaliencyQueries queries = service.saliency();
+    if (s.size() == 2) {
+      return json(queries::documents);
+    }
+    String doc = s.get(2);
+    if (s.size() == 3) {
+      int from = q.intOr("from", 0);
+      long to =
+          q.longOrNull("to") == null
+              ? (long) from + SaliencyQueries.MAX_WINDOW
+              : q.longOrNull("to");
+      int end = (int) Math.min(to, Integer.MAX_VALUE);
+      return json(() -> queries.document(doc, from, end));
+    }
+    if (s.size() == 6 && s.get(3).equals("heat")) {
+      int facet = (int) QueryParams.parse("facet", s.get(4), Integer.MAX_VALUE);
+      int position = (int) QueryParams.parse("position", s.get(5), Integer.MAX_VALUE);
+      return json(() -> queries.heatRow(doc, facet, position));
     }
     return null;
   }
