@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * runs/<run>/saliency/<doc>/} inside committed runs, each present only once its {@code
  * document.json} exists. Every listing looks at the directories again, so documents imported while
  * the viewer runs appear without a restart; an opened document is reused until its {@code
- * createdAt} changes (a {@code --force} import), which opens it afresh with its own footer cache.
+ * document.json} changes (a {@code --force} import writes a new {@code createdAt}), which opens it
+ * afresh with its own footer cache.
  *
  * <p>A document is addressed by its key: {@code <doc>} beside the runs, {@code <run>~<doc>} inside
  * a run. Keys are only ever looked up in a listing, never turned into paths.
@@ -78,7 +79,7 @@ public final class SaliencyCatalog {
     return null;
   }
 
-  /** The tables of a listed document, opened once per {@code createdAt}. */
+  /** The tables of a listed document, opened once per version of its {@code document.json}. */
   public OpenSaliency open(Entry entry) {
     return open.compute(
         entry.key(),
