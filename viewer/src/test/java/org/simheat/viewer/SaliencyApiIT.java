@@ -177,9 +177,23 @@ class SaliencyApiIT {
       server.get("/api/saliency/long?from=" + (k * 1990) + "&to=" + (k * 1990 + 2000));
     }
     long windowMicros = (System.nanoTime() - started) / 10_000;
+    started = System.nanoTime();
+    int chunkBytes = 0;
+    for (int k = 0; k < 10; k++) {
+      String chunk = "/api/saliency/long?from=" + (k * 500) + "&to=" + (k * 500 + 500);
+      chunkBytes = server.get(chunk).body().length();
+    }
+    long chunkMicros = (System.nanoTime() - started) / 10_000;
     System.out.printf(
-        "saliency 20k: listing %d B, window of 2000 %d B (%d µs), heat row %d B (%d µs)%n",
-        list.body().length(), window.body().length(), windowMicros, row.body().length(), rowMicros);
+        "saliency 20k: listing %d B, window of 2000 %d B (%d µs), page chunk of 500 %d B (%d µs),"
+            + " heat row %d B (%d µs)%n",
+        list.body().length(),
+        window.body().length(),
+        windowMicros,
+        chunkBytes,
+        chunkMicros,
+        row.body().length(),
+        rowMicros);
   }
 
   private static JsonNode ok(String target) {
