@@ -49,6 +49,8 @@ class SaliencyPageIT {
     Path top = out.resolve(RunLayout.SALIENCY);
     cat = SaliencyFixture.text(24, 2, 4, true, 11);
     SaliencyFixture.write(top, "cat", "The cat", List.of("Words", "Chars"), cat, false);
+    SaliencyFixture.write(
+        top, "the-cat-sat", "The cat sat", List.of("Attention", "Gradient"), sentence(), false);
     longText = SaliencyFixture.text(20_000, 1, 5, false, 12);
     SaliencyFixture.write(top, "long", "Long", List.of("Only"), longText, true);
     Files.createDirectories(out.resolve(RunLayout.RUNS));
@@ -147,6 +149,52 @@ class SaliencyPageIT {
     assertThat(page.evaluate("window.simheat.focus()").asInt()).isEqualTo(2);
     assertThat(background("#text [data-pos='4']"))
         .isEqualTo(expected(longText.get(0).get(2).heat()[4], clip(), false));
+  }
+
+  @Test
+  void screenshotOfASentence() throws IOException {
+    open("saliency.html?doc=the-cat-sat&focus=14&show_meta=1&width=420");
+    assertThat(page.evaluate("document.querySelector('.sal-meta').innerText").asText())
+        .contains("cat");
+    Path shots = Path.of(System.getProperty("basedir", ".")).resolve("target/screenshots");
+    Files.createDirectories(shots);
+    Files.write(shots.resolve("saliency.png"), page.screenshot());
+  }
+
+  /**
+   * "The cat sat on the mat because it was tired." as words and spaces; a word's heat falls off
+   * with distance (attention) or alternates in sign (gradient), and "it" looks back at "cat".
+   */
+  private static List<List<Token>> sentence() {
+    String[] words = "The cat sat on the mat because it was tired .".split(" ");
+    List<List<Token>> facets = new java.util.ArrayList<>();
+    for (int f = 0; f < 2; f++) {
+      List<Token> facet = new java.util.ArrayList<>();
+      int n = 2 * words.length - 1;
+      for (int i = 0; i < n; i++) {
+        if (i % 2 == 1) {
+          facet.add(Token.of(" ", new String[0], null, true));
+          continue;
+        }
+        float[] heat = new float[n];
+        for (int j = 0; j < n; j += 2) {
+          double near = Math.exp(-Math.abs(i - j) / 6.0);
+          heat[j] = (float) (f == 0 ? near : near * Math.cos(j));
+        }
+        if (i == 14) {
+          heat[2] = f == 0 ? 0.9f : -0.8f;
+        }
+        String w = words[i / 2];
+        facet.add(
+            Token.of(
+                w,
+                new String[] {w.toLowerCase(Locale.ROOT), i == 14 ? "cat" : "the"},
+                heat,
+                false));
+      }
+      facets.add(facet);
+    }
+    return facets;
   }
 
   private static void open(String target) throws IOException {
