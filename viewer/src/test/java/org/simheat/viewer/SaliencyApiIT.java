@@ -196,6 +196,39 @@ class SaliencyApiIT {
         rowMicros);
   }
 
+  @Test
+  void servesAVegaLiteViewColouredByTheFocus() {
+    JsonNode spec = ok("/api/saliency/cat/spec?focus=5&width=300");
+    assertThat(spec.get("$schema").asText()).contains("vega-lite");
+    assertThat(spec.at("/params/0/name").asText()).isEqualTo("hover");
+    for (int f = 0; f < 2; f++) {
+      JsonNode rows = spec.at("/datasets/facet" + f);
+      assertThat(rows.size()).isEqualTo(12);
+      float[] heat = cat.get(f).get(5).heat();
+      for (JsonNode r : rows) {
+        int j = r.get("position").asInt();
+        assertThat(r.get("token").asText()).isEqualTo(cat.get(f).get(j).token());
+        assertThat(r.get("x2").asInt()).isLessThanOrEqualTo(300);
+        if (cat.get(f).get(j).format()) {
+          assertThat(r.get("heat").isNull()).isTrue();
+        } else {
+          assertThat((float) r.get("heat").asDouble()).isEqualTo(heat[j]);
+        }
+      }
+    }
+    JsonNode inLatest = ok("/api/runs/latest/saliency/cat?focus=2");
+    assertThat(inLatest.get("title").asText()).isEqualTo("Run cat");
+    assertThat((float) inLatest.at("/datasets/facet0/4/heat").asDouble())
+        .isEqualTo(inRun.get(0).get(2).heat()[4]);
+    JsonNode far = ok("/api/saliency/long/spec?focus=16001");
+    assertThat(far.at("/datasets/facet0").size()).isEqualTo(401);
+    assertThat(far.at("/datasets/facet0/0/position").asInt()).isEqualTo(15801);
+    assertError("/api/saliency/cat/spec?focus=12", 404, "has no position 12");
+    assertError("/api/saliency/cat/spec?width=5", 400, "Bad width 5");
+    assertError("/api/saliency/long/spec?from=0&to=1001", 400, "at most 1000 positions");
+    assertError("/api/runs/latest/saliency/nope", 404, "No saliency document");
+  }
+
   private static JsonNode ok(String target) {
     HttpResponse<String> r = server.get(target);
     assertThat(r.statusCode()).as(target + ": " + r.body()).isEqualTo(200);

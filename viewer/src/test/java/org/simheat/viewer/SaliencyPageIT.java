@@ -152,6 +152,30 @@ class SaliencyPageIT {
   }
 
   @Test
+  void theVegaLiteViewCompilesAndRunsInTheBrowser() throws IOException {
+    page.navigate(base.resolve("saliency.html"), PATIENCE);
+    page.waitUntil("document.body.dataset.state === 'ready'", PATIENCE);
+    page.evaluate(
+        "new Promise((ok, no) => { const s = document.createElement('script');"
+            + " s.src = 'vendor/vega.min.js'; s.onload = () => { const t = document.createElement('script');"
+            + " t.src = 'vendor/vega-lite.min.js'; t.onload = ok; t.onerror = no; document.head.append(t); };"
+            + " s.onerror = no; document.head.append(s); })");
+    JsonNode rows =
+        page.evaluate(
+            "(async () => { const spec = await (await fetch('api/saliency/cat/spec?focus=5')).json();"
+                + " const view = new vega.View(vega.parse(vegaLite.compile(spec).spec),"
+                + " {renderer: 'none'}); await view.runAsync();"
+                + " return view.data('facet0').map((d) => d.heat); })()");
+    float[] heat = cat.get(0).get(5).heat();
+    assertThat(rows.size()).isEqualTo(24);
+    for (int j = 0; j < 24; j++) {
+      if (j % 4 != 3) {
+        assertThat((float) rows.get(j).asDouble()).isEqualTo(heat[j]);
+      }
+    }
+  }
+
+  @Test
   void screenshotOfASentence() throws IOException {
     open("saliency.html?doc=the-cat-sat&focus=14&show_meta=1&width=420");
     assertThat(page.evaluate("document.querySelector('.sal-meta').innerText").asText())

@@ -31,6 +31,8 @@ import org.simheat.viewer.service.ViewerService.ViewRequest;
  * /api/saliency
  * /api/saliency/{doc}?from=&amp;to=
  * /api/saliency/{doc}/heat/{facet}/{position}
+ * /api/saliency/{doc}/spec?focus=&amp;from=&amp;to=&amp;width=
+ * /api/runs/{run}/saliency/{doc}?focus=&amp;from=&amp;to=&amp;width=
  * </pre>
  *
  * <p>Resolving a route validates every argument (run ids, metric ids, numbers) on the calling
@@ -101,6 +103,11 @@ final class ApiRoutes {
       Set<Aggregation> aggs = aggregations(q.get("agg"));
       return () -> tiles.get(run, metric, z, i, j, format, aggs);
     }
+    if (s.size() == 5 && s.get(3).equals("saliency")) {
+      String run = run(s.get(2));
+      String doc = s.get(4);
+      return spec(service.saliency(), () -> service.manifest(run).runId() + "~" + doc, q);
+    }
     if (s.size() == 6 && s.get(3).equals("neighbors")) {
       String run = run(s.get(2));
       String metric = metric(s.get(4));
@@ -136,12 +143,27 @@ final class ApiRoutes {
       int end = (int) Math.min(to, Integer.MAX_VALUE);
       return json(() -> queries.document(doc, from, end));
     }
+    if (s.size() == 4 && s.get(3).equals("spec")) {
+      return spec(queries, () -> doc, q);
+    }
     if (s.size() == 6 && s.get(3).equals("heat")) {
       int facet = (int) QueryParams.parse("facet", s.get(4), Integer.MAX_VALUE);
       int position = (int) QueryParams.parse("position", s.get(5), Integer.MAX_VALUE);
       return json(() -> queries.heatRow(doc, facet, position));
     }
     return null;
+  }
+
+  /** A saliency view as Vega-Lite; the id is resolved when the call runs (a run may be latest). */
+  private static Call spec(
+      SaliencyQueries queries, java.util.function.Supplier<String> id, QueryParams q) {
+    Long focus = q.longOrNull("focus");
+    int f =
+        focus == null ? -1 : (int) QueryParams.parse("focus", q.get("focus"), Integer.MAX_VALUE);
+    Integer from = q.get("from") == null ? null : q.intOr("from", 0);
+    Integer to = q.get("to") == null ? null : q.intOr("to", 0);
+    int width = q.intOr("width", 600);
+    return json(() -> queries.spec(id.get(), f, from, to, width));
   }
 
   private Call runRoute(String run, String what, QueryParams q) {

@@ -1,6 +1,7 @@
 package org.simheat.viewer.service;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.regex.Pattern;
 import org.simheat.format.SaliencyDocument;
 import org.simheat.format.SaliencyDocument.HeatRange;
 import org.simheat.format.SaliencyDocument.Source;
+import org.simheat.viewer.spec.SaliencySpecBuilder;
 import org.simheat.viewer.store.OpenSaliency;
 import org.simheat.viewer.store.SaliencyCatalog;
 import org.slf4j.Logger;
@@ -26,6 +28,12 @@ import org.slf4j.LoggerFactory;
 public final class SaliencyQueries {
   /** Most positions one window may span. */
   public static final int MAX_WINDOW = 2000;
+
+  /** Positions a Vega-Lite view shows by default: this many before the focus and after it. */
+  public static final int SPEC_REACH = 200;
+
+  /** Most positions a Vega-Lite view may show. */
+  public static final int MAX_SPEC_WINDOW = 1000;
 
   private static final Logger LOG = LoggerFactory.getLogger(SaliencyQueries.class);
   private static final Pattern KEY =
@@ -197,6 +205,72 @@ public final class SaliencyQueries {
         row.hasHeat(),
         row.targets(),
         row.values());
+  }
+
+  /**
+   * A Vega-Lite view of positions [from, to) of a document, coloured by the heat rows of {@code
+   * focus} (-1: uncoloured); a null {@code from} means {@link #SPEC_REACH} positions before the
+   * focus, a null {@code to} as many after it.
+   *
+   * @throws ApiException 400 for a bad window or width, 404 for an unknown document or a focus
+   *     beyond it
+   */
+  public ObjectNode spec(String id, int focus, Integer from, Integer to, int width) {
+    SaliencyCatalog.Entry e = entry(id);
+    SaliencyDocument d = e.document();
+    if (focus >= d.tokens()) {
+      throw ApiException.notFound(
+          "Document " + id + " has no position " + focus + ": it has " + d.tokens() + " tokens");
+    }
+    if (width < 100 || width > 4000) {
+      throw ApiException.badRequest("Bad width " + width + ": choose 100 to 4000 pixels");
+    }
+    int start = from != null ? from : Math.max(0, focus - SPEC_REACH);
+    int end = to != null ? to : Math.min(d.tokens(), Math.max(focus, start) + SPEC_REACH + 1);
+    if (end - start > MAX_SPEC_WINDOW) {
+      throw ApiException.badRequest(
+          "Bad window ["
+              + start
+              + ", "
+              + end
+              + "): a view shows at most "
+              + MAX_SPEC_WINDOW
+              + " positions");
+    }
+    DocumentWindow w = document(id, start, end);
+    List<SaliencySpecBuilder.Facet> facets = new ArrayList<>();
+    for (int f = 0; f < d.facets().size(); f++) {
+      facets.add(specFacet(id, d, f, focus, w));
+    }
+    HeatRange range = d.heat() != null ? d.heat() : new HeatRange(0, 1);
+    double clip = Math.max(Math.abs(range.min()), Math.abs(range.max()));
+    return SaliencySpecBuilder.build(
+        d.title(), facets, w.from(), focus, clip > 0 ? clip : 1, range.min() < 0, width);
+  }
+
+  private SaliencySpecBuilder.Facet specFacet(
+      String id, SaliencyDocument d, int f, int focus, DocumentWindow w) {
+    List<TokenView> tokens = w.text().get(f);
+    boolean[] format = new boolean[tokens.size()];
+    float[] heat = new float[tokens.size()];
+    java.util.Arrays.fill(heat, Float.NaN);
+    for (int i = 0; i < format.length; i++) {
+      format[i] = tokens.get(i).format();
+    }
+    if (focus >= 0) {
+      HeatRowView row = heatRow(id, f, focus);
+      if (row.hasHeat()) {
+        java.util.Arrays.fill(heat, 0f);
+        for (int k = 0; k < row.values().length; k++) {
+          int j = row.targets() == null ? k : row.targets()[k];
+          if (j >= w.from() && j < w.to()) {
+            heat[j - w.from()] = row.values()[k];
+          }
+        }
+      }
+    }
+    return new SaliencySpecBuilder.Facet(
+        d.facets().get(f), tokens.stream().map(TokenView::token).toList(), format, heat);
   }
 
   /**
