@@ -4,6 +4,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.simheat.format.Aggregation;
 import org.simheat.format.Manifest;
 import org.simheat.format.Metric;
@@ -69,7 +70,7 @@ final class ApiRoutes {
   }
 
   /** A call answering with a JSON body. */
-  private static Call json(java.util.function.Supplier<Object> result) {
+  private static Call json(Supplier<Object> result) {
     return () -> TileBodies.Body.of(JsonBodies.of(result.get()), Reply.JSON);
   }
 
@@ -155,15 +156,12 @@ final class ApiRoutes {
   }
 
   /** A saliency view as Vega-Lite; the id is resolved when the call runs (a run may be latest). */
-  private static Call spec(
-      SaliencyQueries queries, java.util.function.Supplier<String> id, QueryParams q) {
-    Long focus = q.longOrNull("focus");
-    int f =
-        focus == null ? -1 : (int) QueryParams.parse("focus", q.get("focus"), Integer.MAX_VALUE);
+  private static Call spec(SaliencyQueries queries, Supplier<String> id, QueryParams q) {
+    int focus = q.get("focus") == null ? -1 : q.intOr("focus", -1);
     Integer from = q.get("from") == null ? null : q.intOr("from", 0);
     Integer to = q.get("to") == null ? null : q.intOr("to", 0);
     int width = q.intOr("width", 600);
-    return json(() -> queries.spec(id.get(), f, from, to, width));
+    return json(() -> queries.spec(id.get(), focus, from, to, width));
   }
 
   private Call runRoute(String run, String what, QueryParams q) {

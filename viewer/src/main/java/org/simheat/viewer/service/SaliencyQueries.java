@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.simheat.format.SaliencyDocument;
@@ -253,14 +254,14 @@ public final class SaliencyQueries {
     List<TokenView> tokens = w.text().get(f);
     boolean[] format = new boolean[tokens.size()];
     float[] heat = new float[tokens.size()];
-    java.util.Arrays.fill(heat, Float.NaN);
+    Arrays.fill(heat, Float.NaN);
     for (int i = 0; i < format.length; i++) {
       format[i] = tokens.get(i).format();
     }
     if (focus >= 0) {
       HeatRowView row = heatRow(id, f, focus);
       if (row.hasHeat()) {
-        java.util.Arrays.fill(heat, 0f);
+        Arrays.fill(heat, 0f);
         for (int k = 0; k < row.values().length; k++) {
           int j = row.targets() == null ? k : row.targets()[k];
           if (j >= w.from() && j < w.to()) {
