@@ -125,6 +125,8 @@ async function open(id) {
     onFocus: (position) => {
       document.body.dataset.focus = position;
       setParam('focus', position);
+      $('spec-link').href = `api/saliency/${encodeURIComponent(id)}/spec?focus=${position}`;
+      $('spec-link').hidden = false;
     },
   });
   view.setScale(heatScale(first.heat, clip));

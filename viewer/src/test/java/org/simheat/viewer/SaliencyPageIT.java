@@ -176,6 +176,30 @@ class SaliencyPageIT {
   }
 
   @Test
+  void facetsSitSideBySideOrStackedAtTheirWidth() throws IOException {
+    String tops =
+        "[...document.querySelectorAll('.sal-section')].map((e) => {"
+            + " const r = e.getBoundingClientRect(); return [r.top, r.bottom, r.left]; })";
+    open("saliency.html?doc=cat&width=300");
+    JsonNode side = page.evaluate(tops);
+    assertThat(side.get(1).get(0).asDouble()).isEqualTo(side.get(0).get(0).asDouble());
+    assertThat(side.get(1).get(2).asDouble()).isGreaterThan(side.get(0).get(2).asDouble() + 299);
+    open("saliency.html?doc=cat&layout=stacked&width=300&rotate_titles=1");
+    JsonNode stacked = page.evaluate(tops);
+    assertThat(stacked.get(1).get(0).asDouble())
+        .isGreaterThanOrEqualTo(stacked.get(0).get(1).asDouble());
+    assertThat(
+            page.evaluate(
+                    "document.querySelector('.sal-cell').parentElement.getBoundingClientRect().width")
+                .asDouble())
+        .isEqualTo(300.0);
+    assertThat(
+            page.evaluate("getComputedStyle(document.querySelector('.sal-title')).writingMode")
+                .asText())
+        .isEqualTo("vertical-rl");
+  }
+
+  @Test
   void screenshotOfASentence() throws IOException {
     open("saliency.html?doc=the-cat-sat&focus=14&show_meta=1&width=420");
     assertThat(page.evaluate("document.querySelector('.sal-meta').innerText").asText())
