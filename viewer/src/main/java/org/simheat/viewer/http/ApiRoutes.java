@@ -4,11 +4,13 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.simheat.format.Aggregation;
 import org.simheat.format.Manifest;
 import org.simheat.format.Metric;
 import org.simheat.format.RunLayout;
 import org.simheat.viewer.service.ApiException;
+import org.simheat.viewer.service.SaliencyQueries;
 import org.simheat.viewer.service.ViewerService;
 import org.simheat.viewer.service.ViewerService.Axis;
 import org.simheat.viewer.service.ViewerService.PairsRequest;
@@ -27,6 +29,11 @@ import org.simheat.viewer.service.ViewerService.ViewRequest;
  * /api/runs/{run}/clusters?axis=rows|cols
  * /api/runs/{run}/cluster-tiles/{metric}?agg=mean,max,min
  * /api/runs/{run}/pairs?metric=&amp;x0=&amp;x1=&amp;y0=&amp;y1=&amp;limit=
+ * /api/saliency
+ * /api/saliency/{doc}?from=&amp;to=
+ * /api/saliency/{doc}/heat/{facet}/{position}
+ * /api/saliency/{doc}/spec?focus=&amp;from=&amp;to=&amp;width=
+ * /api/runs/{run}/saliency/{doc}?focus=&amp;from=&amp;to=&amp;width=
  * </pre>
  *
  * <p>Resolving a route validates every argument (run ids, metric ids, numbers) on the calling
@@ -63,7 +70,7 @@ final class ApiRoutes {
   }
 
   /** A call answering with a JSON body. */
-  private static Call json(java.util.function.Supplier<Object> result) {
+  private static Call json(Supplier<Object> result) {
     return () -> TileBodies.Body.of(JsonBodies.of(result.get()), Reply.JSON);
   }
 
@@ -75,6 +82,9 @@ final class ApiRoutes {
   Call resolve(RequestTarget target) {
     List<String> s = target.segments();
     QueryParams q = target.query();
+    if (s.size() >= 2 && s.get(1).equals("saliency")) {
+      return saliency(s, q);
+    }
     if (s.size() < 2 || !s.get(1).equals("runs")) {
       return null;
     }
@@ -94,6 +104,11 @@ final class ApiRoutes {
       Set<Aggregation> aggs = aggregations(q.get("agg"));
       return () -> tiles.get(run, metric, z, i, j, format, aggs);
     }
+    if (s.size() == 5 && s.get(3).equals("saliency")) {
+      String run = run(s.get(2));
+      String doc = s.get(4);
+      return spec(service.saliency(), () -> service.manifest(run).runId() + "~" + doc, q);
+    }
     if (s.size() == 6 && s.get(3).equals("neighbors")) {
       String run = run(s.get(2));
       String metric = metric(s.get(4));
@@ -108,6 +123,45 @@ final class ApiRoutes {
       return json(() -> service.clusterTiles(run, metric, aggs));
     }
     return null;
+  }
+
+  /**
+   * The saliency routes: the listing, a document with a window of its tokens ({@code from} 0 and
+   * {@code to} {@link SaliencyQueries#MAX_WINDOW} positions later by default) and a heat row.
+   */
+  private Call saliency(List<String> s, QueryParams q) {
+    SaliencyQueries queries = service.saliency();
+    if (s.size() == 2) {
+      return json(queries::documents);
+    }
+    String doc = s.get(2);
+    if (s.size() == 3) {
+      int from = q.intOr("from", 0);
+      long to =
+          q.longOrNull("to") == null
+              ? (long) from + SaliencyQueries.MAX_WINDOW
+              : q.longOrNull("to");
+      int end = (int) Math.min(to, Integer.MAX_VALUE);
+      return json(() -> queries.document(doc, from, end));
+    }
+    if (s.size() == 4 && s.get(3).equals("spec")) {
+      return spec(queries, () -> doc, q);
+    }
+    if (s.size() == 6 && s.get(3).equals("heat")) {
+      int facet = (int) QueryParams.parse("facet", s.get(4), Integer.MAX_VALUE);
+      int position = (int) QueryParams.parse("position", s.get(5), Integer.MAX_VALUE);
+      return json(() -> queries.heatRow(doc, facet, position));
+    }
+    return null;
+  }
+
+  /** A saliency view as Vega-Lite; the id is resolved when the call runs (a run may be latest). */
+  private static Call spec(SaliencyQueries queries, Supplier<String> id, QueryParams q) {
+    int focus = q.get("focus") == null ? -1 : q.intOr("focus", -1);
+    Integer from = q.get("from") == null ? null : q.intOr("from", 0);
+    Integer to = q.get("to") == null ? null : q.intOr("to", 0);
+    int width = q.intOr("width", 600);
+    return json(() -> queries.spec(id.get(), focus, from, to, width));
   }
 
   private Call runRoute(String run, String what, QueryParams q) {

@@ -50,6 +50,7 @@ public final class RunService implements ViewerService {
   private final ClusterQueries clusters;
   private final PairQueries pairs;
   private final long maxTileMultiplyAdds;
+  private final SaliencyQueries saliency;
 
   /** A service over {@code dataDir} with {@link ViewerOptions#defaults()}. */
   public RunService(Path dataDir) {
@@ -80,7 +81,14 @@ public final class RunService implements ViewerService {
             new DiagonalMask(live, options.maxViewMultiplyAdds()),
             options.maxViewMultiplyAdds());
     this.maxTileMultiplyAdds = options.maxTileMultiplyAdds();
+    this.saliency = new SaliencyQueries(dataDir);
     LOG.info("Live tiles multiply with {}", DenseProduct.describe());
+  }
+
+  /** The saliency documents beside the runs and inside committed ones. */
+  @Override
+  public SaliencyQueries saliency() {
+    return saliency;
   }
 
   /** The committed, servable runs, newest first; {@code latest} marks what "latest" means now. */

@@ -20,6 +20,14 @@ import org.simheat.viewer.store.ClusterTree;
  */
 public interface ViewerService {
 
+  /**
+   * The saliency documents this service's data directory holds; none by default (a service over
+   * something other than an output directory).
+   */
+  default SaliencyQueries saliency() {
+    return new SaliencyQueries(null);
+  }
+
   /** The committed runs, newest first. */
   List<RunSummary> runs();
 
