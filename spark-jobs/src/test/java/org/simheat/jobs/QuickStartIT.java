@@ -155,6 +155,12 @@ class QuickStartIT {
             HttpResponse.BodyHandlers.ofString());
     assertThat(clusters.statusCode()).isEqualTo(200);
     assertThat(clusters.body()).contains("\"label\"");
+    HttpResponse<String> saliency =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url + "api/saliency")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(saliency.statusCode()).isEqualTo(200);
+    assertThat(saliency.body()).contains("~simheat-demo-text-1\"", "~simheat-demo-text-2\"");
   }
 
   private static void deleteRecursively(Path p) throws IOException {
