@@ -19,7 +19,7 @@ const options = {
   showMeta: flag('show_meta', false),
   interactive: flag('interactive', true),
 };
-const HEATMAP_WINDOW = 64;
+const HEATMAP_WINDOW = 48;
 let clip = Number(params.get('clip')) || 0;
 let view = null;
 let locked = false;

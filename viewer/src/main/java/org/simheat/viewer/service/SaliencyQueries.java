@@ -89,7 +89,11 @@ public final class SaliencyQueries {
    */
   @JsonInclude(JsonInclude.Include.NON_DEFAULT)
   public record TokenView(
-      String token, boolean format, List<String> meta, Boolean noHeat, Integer vocabPosition) {
+      String token,
+      boolean format,
+      List<String> meta,
+      Boolean noHeat,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Integer vocabPosition) {
     static TokenView of(OpenSaliency.Token t) {
       return new TokenView(
           t.token(),

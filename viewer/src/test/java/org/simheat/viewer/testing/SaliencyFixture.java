@@ -1,6 +1,7 @@
 package org.simheat.viewer.testing;
 
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.simheat.format.RunLayout;
 import org.simheat.format.SaliencyDocument;
 
@@ -22,7 +24,7 @@ public final class SaliencyFixture {
           + " required int32 position; required binary token (STRING); required boolean format;"
           + " required group meta (LIST) { repeated group list { required binary element (STRING); } }"
           + " required group heat (LIST) { repeated group list { required float element; } }"
-          + " required boolean has_heat; }";
+          + " required boolean has_heat; required int32 vocab_position; }";
   static final String HEAT_SCHEMA =
       "message spark_schema { required binary doc (STRING); required int32 facet;"
           + " required int32 position; required int32 target; required float value; }";
@@ -56,7 +58,30 @@ public final class SaliencyFixture {
   private SaliencyFixture() {}
 
   /**
-   * Writes a document into {@code saliencyDir/<doc>/} (dense heat unless {@code sparse}).
+   * Copies the test resources' fixture data directory (one committed run, LATEST) into {@code out}.
+   */
+  public static void copyFixtureRun(Path out) throws IOException {
+    Path from;
+    try {
+      from = Path.of(SaliencyFixture.class.getResource("/fixture/out/LATEST").toURI()).getParent();
+    } catch (URISyntaxException e) {
+      throw new IOException(e);
+    }
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        Path to = out.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(p, to);
+        }
+      }
+    }
+  }
+
+  /**
+   * Writes a document into {@code saliencyDir/<doc>/} (dense heat unless {@code sparse}), with no
+   * vocabulary positions (-1 throughout), as an import writes it.
    *
    * @param facets one list of tokens per facet, all of the same length
    */
@@ -66,6 +91,24 @@ public final class SaliencyFixture {
       String title,
       List<String> titles,
       List<List<Token>> facets,
+      boolean sparse)
+      throws IOException {
+    return write(saliencyDir, doc, title, titles, facets, null, sparse);
+  }
+
+  /**
+   * Writes a document into {@code saliencyDir/<doc>/} (dense heat unless {@code sparse}).
+   *
+   * @param facets one list of tokens per facet, all of the same length
+   * @param vocab each position's {@code vocab_position} (the same in every facet), or null for -1
+   */
+  public static SaliencyDocument write(
+      Path saliencyDir,
+      String doc,
+      String title,
+      List<String> titles,
+      List<List<Token>> facets,
+      int[] vocab,
       boolean sparse)
       throws IOException {
     Path dir = saliencyDir.resolve(doc);
@@ -94,7 +137,8 @@ public final class SaliencyFixture {
               t.format(),
               t.meta(),
               sparse ? new float[0] : heat,
-              t.heat() != null);
+              t.heat() != null,
+              vocab == null ? -1 : vocab[i]);
         }
       }
     }
