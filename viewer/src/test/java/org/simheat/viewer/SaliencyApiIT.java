@@ -55,6 +55,8 @@ class SaliencyApiIT {
       vocab[i] = i % 4 == 3 || i == 1 ? -1 : (i * 7) % 10; // format and no-heat tokens: none
     }
     SaliencyFixture.write(runDir, "linked", "Linked", List.of("F"), linked, vocab, false);
+    SaliencyFixture.writeWithoutVocabPositions(
+        runDir, "older", "Older", List.of("F"), SaliencyFixture.text(6, 1, 2, false, 7));
     longText = SaliencyFixture.text(LONG, 2, 6, true, 4);
     SaliencyFixture.write(top, "long", "Long", List.of("A", "B"), longText, true);
     server = TestServer.over(new RunService(out));
@@ -70,7 +72,7 @@ class SaliencyApiIT {
     JsonNode list = ok("/api/saliency");
     assertThat(list)
         .extracting(d -> d.get("id").asText())
-        .containsExactly("cat", "long", "sparse", RUN + "~cat", RUN + "~linked");
+        .containsExactly("cat", "long", "sparse", RUN + "~cat", RUN + "~linked", RUN + "~older");
     JsonNode c = list.get(0);
     assertThat(c.get("run").isNull()).isTrue();
     assertThat(c.get("title").asText()).isEqualTo("The cat");
@@ -247,6 +249,8 @@ class SaliencyApiIT {
       }
     }
     assertThat(ok("/api/saliency/cat").toString()).doesNotContain("vocabPosition");
+    // A document written before vocab_position: served as before, never found.
+    assertThat(ok("/api/saliency/" + RUN + "~older").toString()).doesNotContain("vocabPosition");
     for (int p = 0; p < 12; p++) {
       int first = -1;
       int count = 0;
@@ -259,7 +263,7 @@ class SaliencyApiIT {
       JsonNode o = ok("/api/runs/latest/saliency-occurrences?position=" + p);
       assertThat(o.get("run").asText()).isEqualTo(RUN);
       assertThat(o.get("position").asInt()).isEqualTo(p);
-      assertThat(o.get("searched").asInt()).isEqualTo(2);
+      assertThat(o.get("searched").asInt()).isEqualTo(3);
       assertThat(o.get("found").asInt()).as("position %d", p).isEqualTo(count > 0 ? 1 : 0);
       assertThat(o.get("documents").size()).isEqualTo(count > 0 ? 1 : 0);
       if (count > 0) {

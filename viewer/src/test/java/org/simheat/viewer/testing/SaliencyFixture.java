@@ -25,6 +25,11 @@ public final class SaliencyFixture {
           + " required group meta (LIST) { repeated group list { required binary element (STRING); } }"
           + " required group heat (LIST) { repeated group list { required float element; } }"
           + " required boolean has_heat; required int32 vocab_position; }";
+
+  /** The tokens table as written before {@code vocab_position} existed. */
+  static final String OLD_TOKENS_SCHEMA =
+      TOKENS_SCHEMA.replace(" required int32 vocab_position;", "");
+
   static final String HEAT_SCHEMA =
       "message spark_schema { required binary doc (STRING); required int32 facet;"
           + " required int32 position; required int32 target; required float value; }";
@@ -97,6 +102,16 @@ public final class SaliencyFixture {
   }
 
   /**
+   * Writes a dense document into {@code saliencyDir/<doc>/} as it was written before the tokens
+   * table had {@code vocab_position}.
+   */
+  public static SaliencyDocument writeWithoutVocabPositions(
+      Path saliencyDir, String doc, String title, List<String> titles, List<List<Token>> facets)
+      throws IOException {
+    return write(saliencyDir, doc, title, titles, facets, null, false, false);
+  }
+
+  /**
    * Writes a document into {@code saliencyDir/<doc>/} (dense heat unless {@code sparse}).
    *
    * @param facets one list of tokens per facet, all of the same length
@@ -111,6 +126,19 @@ public final class SaliencyFixture {
       int[] vocab,
       boolean sparse)
       throws IOException {
+    return write(saliencyDir, doc, title, titles, facets, vocab, sparse, true);
+  }
+
+  private static SaliencyDocument write(
+      Path saliencyDir,
+      String doc,
+      String title,
+      List<String> titles,
+      List<List<Token>> facets,
+      int[] vocab,
+      boolean sparse,
+      boolean vocabColumn)
+      throws IOException {
     Path dir = saliencyDir.resolve(doc);
     Files.createDirectories(dir.resolve(RunLayout.SALIENCY_TOKENS));
     int n = facets.get(0).size();
@@ -118,7 +146,7 @@ public final class SaliencyFixture {
     try (ParquetRowWriter out =
         new ParquetRowWriter(
             dir.resolve(RunLayout.SALIENCY_TOKENS).resolve("part-00000.parquet"),
-            TOKENS_SCHEMA,
+            vocabColumn ? TOKENS_SCHEMA : OLD_TOKENS_SCHEMA,
             16L << 20,
             500)) {
       for (int f = 0; f < facets.size(); f++) {
@@ -129,16 +157,21 @@ public final class SaliencyFixture {
             range[0] = Math.min(range[0], v);
             range[1] = Math.max(range[1], v);
           }
-          out.write(
-              doc,
-              f,
-              i,
-              t.token(),
-              t.format(),
-              t.meta(),
-              sparse ? new float[0] : heat,
-              t.heat() != null,
-              vocab == null ? -1 : vocab[i]);
+          List<Object> row =
+              new ArrayList<>(
+                  List.of(
+                      doc,
+                      f,
+                      i,
+                      t.token(),
+                      t.format(),
+                      t.meta(),
+                      sparse ? new float[0] : heat,
+                      t.heat() != null));
+          if (vocabColumn) {
+            row.add(vocab == null ? -1 : vocab[i]);
+          }
+          out.write(row.toArray());
         }
       }
     }
