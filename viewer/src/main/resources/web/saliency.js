@@ -1,6 +1,8 @@
 // The saliency page: lists the documents and shows one as textualheatmap does. URL parameters:
 // doc, focus, interactive (1/0), layout (side/stacked), width, rotate_titles, show_meta, clip.
 // window.simheat.highlight(i) focuses position i from outside, also when not interactive.
+// For a document inside a run, "Open in heatmap" (key h) shows the focused token's vocabulary
+// position in the run's heatmap: the crosshair on its diagonal cell, zoomed to HEATMAP_WINDOW.
 
 import * as api from './js/saliency-api.js';
 import { heatScale, drawLegend } from './js/heat-colour.js';
@@ -17,6 +19,7 @@ const options = {
   showMeta: flag('show_meta', false),
   interactive: flag('interactive', true),
 };
+const HEATMAP_WINDOW = 48;
 let clip = Number(params.get('clip')) || 0;
 let view = null;
 let locked = false;
@@ -61,7 +64,29 @@ function readout(f, position, value) {
   drawLegend($('legend'), view.scale, value);
 }
 
+/** The main page's hash state with the crosshair on vocabulary position p of a run. */
+function heatmapHref(run, p) {
+  const lo = Math.max(0, p - HEATMAP_WINDOW / 2);
+  const range = `${lo},${lo + HEATMAP_WINDOW}`;
+  return `./#run=${encodeURIComponent(run)}&sel=${p},${p}&x=${range}&y=${range}`;
+}
+
+/** Points the heatmap link at the focused token, or hides it when the token has no position. */
+async function linkHeatmap(position) {
+  const link = $('heatmap-link');
+  const t = view.doc.run ? await view.token(0, position) : null;
+  if (view.focusPos !== position) return;
+  const p = t && Number.isInteger(t.vocabPosition) ? t.vocabPosition : null;
+  link.hidden = p === null;
+  link.dataset.position = p === null ? '' : p;
+  if (p !== null) link.href = heatmapHref(view.doc.run, p);
+}
+
 function wire(root) {
+  document.addEventListener('keydown', (e) => {
+    if (e.key !== 'h' || e.target.tagName === 'INPUT' || e.target.tagName === 'SELECT') return;
+    if (!$('heatmap-link').hidden) location.href = $('heatmap-link').href;
+  });
   if (!options.interactive) return;
   root.addEventListener('mouseover', (e) => {
     const span = e.target.closest('.sal-token');
@@ -127,6 +152,7 @@ async function open(id) {
       setParam('focus', position);
       $('spec-link').href = `api/saliency/${encodeURIComponent(id)}/spec?focus=${position}`;
       $('spec-link').hidden = false;
+      linkHeatmap(position);
     },
   });
   view.setScale(heatScale(first.heat, clip));

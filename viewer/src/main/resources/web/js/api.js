@@ -63,4 +63,8 @@ export const clusterTiles = (id, metric, signal) =>
 export const pairs = (id, query, signal) => getJson(`${run(id)}/pairs`, query, signal);
 
 /** Whether an error is only the cancellation of a request that a newer one replaced. */
+/** The run's saliency documents holding a vocabulary position, each with its first occurrence. */
+export const saliencyOccurrences = (id, position, signal) =>
+  getJson(`${run(id)}/saliency-occurrences`, { position }, signal);
+
 export const isAbort = (e) => e && e.name === 'AbortError';

@@ -1,4 +1,5 @@
-// The right-hand panel: the selected pair (its exact value loaded here), the row token's nearest
+// The right-hand panel: the selected pair (its exact value loaded here) with the run's saliency
+// documents that hold the row's token (a link to each, focused on its first occurrence), the row token's nearest
 // neighbours (a click jumps to that cell; a cross run's row has its best columns) and the row profile, a small Vega-Lite line chart of the selected row across the
 // visible columns, drawn from the same cells as the heatmap.
 
@@ -33,14 +34,16 @@ export class Inspector {
     this.request = controller;
     const k = Math.min(20, (manifest.neighbors && manifest.neighbors.k) || 10);
     const pair = { metric: state.metric, agg: state.agg, x0: sel.col, x1: sel.col + 1, y0: sel.row, y1: sel.row + 1, res: 32 };
-    const [one, near] = await Promise.allSettled([
+    const [one, near, texts] = await Promise.allSettled([
       api.view(state.run, pair, controller.signal),
       api.neighbors(state.run, state.metric, sel.row, k, controller.signal),
+      api.saliencyOccurrences(state.run, sel.row, controller.signal),
     ]);
     if (controller !== this.request) return;
     const cell = one.status === 'fulfilled' ? one.value.data.values[0] : null;
     const missing = { rowToken: '—', colToken: '—', value: NaN };
     this.showSelection(sel, cell ? { rowToken: cell.rowLabel, colToken: cell.colLabel, value: cell.value } : missing, state);
+    if (texts.status === 'fulfilled') this.showSaliency(texts.value);
     this.showNeighbours(near.status === 'fulfilled' ? near.value : null,
       near.status === 'rejected' && !api.isAbort(near.reason) ? near.reason.message : null);
   }
@@ -64,6 +67,31 @@ export class Inspector {
     const value = !pair ? '…' : Number.isFinite(pair.value) ? pair.value.toFixed(4) : '—';
     dl.append(term(meta.metric || 'value'), desc(value, 'this pair'));
     this.selection.replaceChildren(dl);
+  }
+
+  /**
+   * Under the selection, the run's saliency documents holding the row token, each a link to the
+   * saliency page focused on its first occurrence; nothing when the run has no saliency documents.
+   * found: {searched, found, documents: [{id, title, first, count}]}.
+   */
+  showSaliency(found) {
+    if (!found.searched) return;
+    const section = document.createElement('div');
+    section.className = 'saliency-links';
+    const title = document.createElement('h3');
+    title.textContent = found.found ? `In ${found.found} of ${found.searched} saliency document(s)` : 'In no saliency document';
+    const list = document.createElement('ul');
+    for (const d of found.documents) {
+      const li = document.createElement('li');
+      const a = document.createElement('a');
+      a.href = `saliency.html?doc=${encodeURIComponent(d.id)}&focus=${d.first}`;
+      a.textContent = d.title;
+      a.title = `Open ${d.id} focused on position ${d.first}`;
+      li.append(a, ` · ${d.count}×, first at ${d.first}`);
+      list.append(li);
+    }
+    section.append(title, list);
+    this.selection.append(section);
   }
 
   /** Lists neighbours: {position, token, metric, neighbors: [{position, token, score}]} or an error. */

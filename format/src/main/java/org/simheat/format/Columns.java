@@ -49,6 +49,9 @@ public final class Columns {
   public static final String HEAT = "heat";
   public static final String HAS_HEAT = "has_heat";
 
+  /** The run's vocabulary position of the token (-1: none; imported documents have none). */
+  public static final String VOCAB_POSITION = "vocab_position";
+
   // saliency/<doc>/heat (sparse heat): one row per non-zero value heat[facet][position][target]
   public static final String TARGET = "target";
   public static final String VALUE = "value";

@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,10 +35,12 @@ class SaliencyApiIT {
   private static List<List<Token>> sparse;
   private static List<List<Token>> inRun;
   private static List<List<Token>> longText;
+  private static List<List<Token>> linked;
+  private static int[] vocab;
 
   @BeforeAll
-  static void start() throws IOException, URISyntaxException {
-    copyFixtureRun();
+  static void start() throws IOException {
+    SaliencyFixture.copyFixtureRun(out);
     Path top = out.resolve(RunLayout.SALIENCY);
     cat = SaliencyFixture.text(12, 2, 3, true, 1);
     SaliencyFixture.write(top, "cat", "The cat", List.of("Words", "Chars"), cat, false);
@@ -50,6 +49,14 @@ class SaliencyApiIT {
     inRun = SaliencyFixture.text(8, 1, 8, false, 3);
     Path runDir = out.resolve(RunLayout.runDir(RUN)).resolve(RunLayout.SALIENCY);
     SaliencyFixture.write(runDir, "cat", "Run cat", List.of("F"), inRun, false);
+    linked = SaliencyFixture.text(16, 1, 3, false, 6);
+    vocab = new int[16];
+    for (int i = 0; i < vocab.length; i++) {
+      vocab[i] = i % 4 == 3 || i == 1 ? -1 : (i * 7) % 10; // format and no-heat tokens: none
+    }
+    SaliencyFixture.write(runDir, "linked", "Linked", List.of("F"), linked, vocab, false);
+    SaliencyFixture.writeWithoutVocabPositions(
+        runDir, "older", "Older", List.of("F"), SaliencyFixture.text(6, 1, 2, false, 7));
     longText = SaliencyFixture.text(LONG, 2, 6, true, 4);
     SaliencyFixture.write(top, "long", "Long", List.of("A", "B"), longText, true);
     server = TestServer.over(new RunService(out));
@@ -65,7 +72,7 @@ class SaliencyApiIT {
     JsonNode list = ok("/api/saliency");
     assertThat(list)
         .extracting(d -> d.get("id").asText())
-        .containsExactly("cat", "long", "sparse", RUN + "~cat");
+        .containsExactly("cat", "long", "sparse", RUN + "~cat", RUN + "~linked", RUN + "~older");
     JsonNode c = list.get(0);
     assertThat(c.get("run").isNull()).isTrue();
     assertThat(c.get("title").asText()).isEqualTo("The cat");
@@ -229,6 +236,48 @@ class SaliencyApiIT {
     assertError("/api/runs/latest/saliency/nope", 404, "No saliency document");
   }
 
+  @Test
+  void tokensOfARunDocumentCarryTheirVocabularyPositionAndAreFoundByIt() {
+    JsonNode d = ok("/api/saliency/" + RUN + "~linked");
+    for (int i = 0; i < vocab.length; i++) {
+      JsonNode t = d.at("/text/0/" + i);
+      assertToken(t, linked.get(0).get(i));
+      if (vocab[i] >= 0) {
+        assertThat(t.get("vocabPosition").asInt()).as("token %d", i).isEqualTo(vocab[i]);
+      } else {
+        assertThat(t.has("vocabPosition")).as("token %d", i).isFalse();
+      }
+    }
+    assertThat(ok("/api/saliency/cat").toString()).doesNotContain("vocabPosition");
+    // A document written before vocab_position: served as before, never found.
+    assertThat(ok("/api/saliency/" + RUN + "~older").toString()).doesNotContain("vocabPosition");
+    for (int p = 0; p < 12; p++) {
+      int first = -1;
+      int count = 0;
+      for (int i = vocab.length - 1; i >= 0; i--) {
+        if (vocab[i] == p) {
+          first = i;
+          count++;
+        }
+      }
+      JsonNode o = ok("/api/runs/latest/saliency-occurrences?position=" + p);
+      assertThat(o.get("run").asText()).isEqualTo(RUN);
+      assertThat(o.get("position").asInt()).isEqualTo(p);
+      assertThat(o.get("searched").asInt()).isEqualTo(3);
+      assertThat(o.get("found").asInt()).as("position %d", p).isEqualTo(count > 0 ? 1 : 0);
+      assertThat(o.get("documents").size()).isEqualTo(count > 0 ? 1 : 0);
+      if (count > 0) {
+        JsonNode doc = o.at("/documents/0");
+        assertThat(doc.get("id").asText()).isEqualTo(RUN + "~linked");
+        assertThat(doc.get("title").asText()).isEqualTo("Linked");
+        assertThat(doc.get("first").asInt()).as("position %d", p).isEqualTo(first);
+        assertThat(doc.get("count").asInt()).as("position %d", p).isEqualTo(count);
+      }
+    }
+    assertError("/api/runs/latest/saliency-occurrences", 400, "Missing parameter 'position'");
+    assertError("/api/runs/latest/saliency-occurrences?position=-1", 400, "Bad position");
+  }
+
   private static JsonNode ok(String target) {
     HttpResponse<String> r = server.get(target);
     assertThat(r.statusCode()).as(target + ": " + r.body()).isEqualTo(200);
@@ -300,19 +349,5 @@ class SaliencyApiIT {
       }
     }
     return m;
-  }
-
-  private static void copyFixtureRun() throws IOException, URISyntaxException {
-    Path from = Path.of(SaliencyApiIT.class.getResource("/fixture/out/LATEST").toURI()).getParent();
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path p : (Iterable<Path>) files::iterator) {
-        Path to = out.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(to);
-        } else {
-          Files.copy(p, to);
-        }
-      }
-    }
   }
 }

@@ -57,7 +57,8 @@ final class DocumentSaliency implements Function<CorpusDocument, ComputedDocumen
     boolean sparse = pieces.size() >= ImportSpec.SPARSE_TOKENS;
     Path dir = new Path(staging, d.doc());
     try {
-      long rows = SaliencyTables.write(conf.get(), dir, d.doc(), text, heat, sparse);
+      int[] vocab = pieces.stream().mapToInt(TextPiece::position).toArray();
+      long rows = SaliencyTables.write(conf.get(), dir, d.doc(), text, heat, vocab, sparse);
       writeDocument(dir, document(d, pieces.size(), heat.range(), sparse));
       return new ComputedDocument(d.doc(), pieces.size(), sparse, rows);
     } catch (IOException e) {

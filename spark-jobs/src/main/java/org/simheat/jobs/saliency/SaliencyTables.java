@@ -24,7 +24,8 @@ import org.simheat.jobs.output.ParquetFile;
  * <ul>
  *   <li>{@code tokens/part-00000.parquet}: one row per (facet, position), sorted so; {@code heat}
  *       holds the token's heat row when dense, and is empty when sparse or when the token has none
- *       ({@code has_heat} tells the two apart).
+ *       ({@code has_heat} tells the two apart); {@code vocab_position} is the token's position in
+ *       the run's vocabulary for a computed document, -1 for an imported one.
  *   <li>{@code heat/part-<facet>.parquet} (sparse only): one row per non-zero value {@code
  *       heat[facet][position][target]}, sorted by position then target, so a token's row is one
  *       contiguous run that row-group statistics find.
@@ -47,7 +48,8 @@ final class SaliencyTables {
                   .named("element"),
               Columns.META),
           list(Types.required(PrimitiveTypeName.FLOAT).named("element"), Columns.HEAT),
-          Types.required(PrimitiveTypeName.BOOLEAN).named(Columns.HAS_HEAT));
+          Types.required(PrimitiveTypeName.BOOLEAN).named(Columns.HAS_HEAT),
+          Types.required(PrimitiveTypeName.INT32).named(Columns.VOCAB_POSITION));
 
   static final MessageType HEAT_SCHEMA =
       schema(
@@ -67,21 +69,28 @@ final class SaliencyTables {
    */
   static long write(Configuration conf, Path dir, String doc, SaliencyText text, boolean sparse)
       throws IOException {
-    return write(conf, dir, doc, text, HeatSlices.of(text), sparse);
+    return write(conf, dir, doc, text, HeatSlices.of(text), null, sparse);
   }
 
   /**
    * Writes the tokens of {@code text} (their own heat ignored) with the heat rows of {@code heat}
-   * under {@code dir}, and verifies the row counts.
+   * and the vocabulary positions {@code vocab} (one per position, the same in every facet; null: -1
+   * throughout) under {@code dir}, and verifies the row counts.
    *
    * @return the number of rows of the sparse heat table (0 when dense)
    * @throws IOException if a file cannot be written, or a count does not match what was written
    */
   static long write(
-      Configuration conf, Path dir, String doc, SaliencyText text, HeatSlices heat, boolean sparse)
+      Configuration conf,
+      Path dir,
+      String doc,
+      SaliencyText text,
+      HeatSlices heat,
+      int[] vocab,
+      boolean sparse)
       throws IOException {
     Path tokens = new Path(dir, RunLayout.SALIENCY_TOKENS + "/part-00000.parquet");
-    writeTokens(conf, tokens, doc, text, heat, sparse);
+    writeTokens(conf, tokens, doc, text, heat, vocab, sparse);
     expectRows(conf, tokens, (long) text.facets().size() * text.length());
     long heatRows = 0;
     if (sparse) {
@@ -102,7 +111,13 @@ final class SaliencyTables {
   }
 
   private static void writeTokens(
-      Configuration conf, Path file, String doc, SaliencyText text, HeatSlices heat, boolean sparse)
+      Configuration conf,
+      Path file,
+      String doc,
+      SaliencyText text,
+      HeatSlices heat,
+      int[] vocab,
+      boolean sparse)
       throws IOException {
     ParquetFile out = ParquetFile.open(conf, file, TOKENS_SCHEMA, Map.of(), TOKEN_ROW_GROUP);
     try {
@@ -123,6 +138,7 @@ final class SaliencyTables {
                   : fullRow(values, heat.start(f, i), facet.size());
           out.floats(6, row, 0, row.length);
           out.bool(7, values != null);
+          out.int32(8, vocab == null ? -1 : vocab[i]);
           out.endRow();
         }
       }

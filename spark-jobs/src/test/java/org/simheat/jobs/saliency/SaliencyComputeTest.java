@@ -171,6 +171,9 @@ class SaliencyComputeTest {
     assertThat(got)
         .extracting(SaliencyToken::token)
         .containsExactlyElementsOf(want.stream().map(TextPiece::text).toList());
+    assertThat(SaliencyFiles.vocabPositions(dir, 0))
+        .as("vocab_position: the first vocabulary position of each token, -1 for none")
+        .containsExactly(want.stream().mapToInt(TextPiece::position).toArray());
     double[][] s = NaiveSimilarity.matrix(m, vectors, vectors, true);
     List<Integer> words =
         IntStream.range(0, want.size()).filter(i -> !want.get(i).format()).boxed().toList();

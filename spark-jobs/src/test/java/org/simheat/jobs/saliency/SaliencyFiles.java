@@ -131,6 +131,25 @@ final class SaliencyFiles {
     }
   }
 
+  /** The {@code vocab_position} column of facet {@code facet}, in position order. */
+  static int[] vocabPositions(Path dir, int facet) throws SQLException {
+    List<Integer> out = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement s = c.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT vocab_position FROM read_parquet('"
+                    + dir.resolve("tokens/*.parquet")
+                    + "') WHERE facet = "
+                    + facet
+                    + " ORDER BY position")) {
+      while (r.next()) {
+        out.add(r.getInt(1));
+      }
+    }
+    return out.stream().mapToInt(Integer::intValue).toArray();
+  }
+
   /** Rows of the sparse heat table under a document directory. */
   static long heatRows(Path dir) throws SQLException {
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:");

@@ -67,6 +67,7 @@ class SaliencyImportTest {
     Path dir = tmp.resolve("out/saliency/the-cat-v2");
     assertThat(Path.of(r.dir().toUri())).isEqualTo(dir);
     SaliencyFiles.assertSame(sample(), SaliencyFiles.read(dir, "the-cat-v2", false));
+    assertThat(SaliencyFiles.vocabPositions(dir, 1)).containsOnly(-1).hasSize(5);
     SaliencyDocument d = SaliencyFiles.document(dir);
     assertThat(d.doc()).isEqualTo("the-cat-v2");
     assertThat(d.title()).isEqualTo("The Cat (v2)");

@@ -34,6 +34,7 @@ import org.simheat.viewer.service.ViewerService.ViewRequest;
  * /api/saliency/{doc}/heat/{facet}/{position}
  * /api/saliency/{doc}/spec?focus=&amp;from=&amp;to=&amp;width=
  * /api/runs/{run}/saliency/{doc}?focus=&amp;from=&amp;to=&amp;width=
+ * /api/runs/{run}/saliency-occurrences?position=
  * </pre>
  *
  * <p>Resolving a route validates every argument (run ids, metric ids, numbers) on the calling
@@ -180,6 +181,10 @@ final class ApiRoutes {
         return json(() -> service.clusters(run, side));
       case "pairs":
         return pairs(run, q);
+      case "saliency-occurrences":
+        int position =
+            (int) QueryParams.parse("position", q.require("position"), Integer.MAX_VALUE);
+        return json(() -> service.saliency().occurrences(service.manifest(run).runId(), position));
       default:
         return null;
     }

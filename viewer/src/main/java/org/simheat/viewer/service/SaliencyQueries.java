@@ -36,6 +36,9 @@ public final class SaliencyQueries {
   /** Most positions a Vega-Lite view may show. */
   public static final int MAX_SPEC_WINDOW = 1000;
 
+  /** Most documents one occurrences answer lists. */
+  public static final int MAX_OCCURRENCES = 50;
+
   private static final Logger LOG = LoggerFactory.getLogger(SaliencyQueries.class);
   private static final Pattern KEY =
       Pattern.compile("(\\d{8}T\\d{6}Z-[0-9a-f]{8,64}~)?[a-z0-9][a-z0-9-]{0,63}");
@@ -81,15 +84,43 @@ public final class SaliencyQueries {
 
   /**
    * A token as the page shows it; {@code format}, {@code meta} and {@code hasHeat} are left out at
-   * their defaults (false, empty, true), as textualheatmap leaves them out.
+   * their defaults (false, empty, true), as textualheatmap leaves them out, and {@code
+   * vocabPosition} (the token's position in its run's heatmap) when it has none.
    */
   @JsonInclude(JsonInclude.Include.NON_DEFAULT)
-  public record TokenView(String token, boolean format, List<String> meta, Boolean noHeat) {
+  public record TokenView(
+      String token,
+      boolean format,
+      List<String> meta,
+      Boolean noHeat,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Integer vocabPosition) {
     static TokenView of(OpenSaliency.Token t) {
       return new TokenView(
-          t.token(), t.format(), t.meta().isEmpty() ? null : t.meta(), t.hasHeat() ? null : true);
+          t.token(),
+          t.format(),
+          t.meta().isEmpty() ? null : t.meta(),
+          t.hasHeat() ? null : true,
+          t.vocabPosition() >= 0 ? t.vocabPosition() : null);
     }
   }
+
+  /**
+   * The documents of a run holding one of its vocabulary positions.
+   *
+   * @param searched the run's documents looked in
+   * @param found how many of them hold the position (may exceed the listed ones)
+   * @param documents at most {@link #MAX_OCCURRENCES} of them, in listing order
+   */
+  public record OccurrencesView(
+      String run, int position, int searched, int found, List<Occurrence> documents) {}
+
+  /**
+   * One document holding a vocabulary position.
+   *
+   * @param first the first text position (facet 0) of the token, to focus
+   * @param count how many text positions hold it
+   */
+  public record Occurrence(String id, String doc, String title, int first, int count) {}
 
   /**
    * One token's heat row.
@@ -272,6 +303,32 @@ public final class SaliencyQueries {
     }
     return new SaliencySpecBuilder.Facet(
         d.facets().get(f), tokens.stream().map(TokenView::token).toList(), format, heat);
+  }
+
+  /**
+   * The documents inside run {@code run} (an id) whose facet 0 holds vocabulary position {@code
+   * position}, each with its first occurrence; each document costs a scan of its tokens' two int
+   * columns.
+   */
+  public OccurrencesView occurrences(String run, int position) {
+    int searched = 0;
+    int found = 0;
+    List<Occurrence> out = new ArrayList<>();
+    for (SaliencyCatalog.Entry e : catalog.list()) {
+      if (!run.equals(e.run())) {
+        continue;
+      }
+      searched++;
+      OpenSaliency.Occurrences o = read(e.key(), () -> catalog.open(e).occurrences(position));
+      if (o.count() > 0) {
+        found++;
+        if (out.size() < MAX_OCCURRENCES) {
+          SaliencyDocument d = e.document();
+          out.add(new Occurrence(e.key(), d.doc(), d.title(), o.first(), o.count()));
+        }
+      }
+    }
+    return new OccurrencesView(run, position, searched, found, out);
   }
 
   /**

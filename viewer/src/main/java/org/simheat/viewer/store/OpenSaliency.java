@@ -32,6 +32,8 @@ public final class OpenSaliency {
           Columns.FORMAT,
           Columns.META,
           Columns.HAS_HEAT);
+  private static final List<String> OCCURRENCE_COLUMNS =
+      List.of(Columns.FACET, Columns.POSITION, Columns.VOCAB_POSITION);
   private static final List<String> DENSE_COLUMNS =
       List.of(Columns.FACET, Columns.POSITION, Columns.HAS_HEAT, Columns.HEAT);
   private static final List<String> FLAG_COLUMNS =
@@ -50,8 +52,19 @@ public final class OpenSaliency {
    * @param format whether it is shown but not focusable
    * @param meta what is shown above the text when it is focused
    * @param hasHeat whether it has a heat row
+   * @param vocabPosition its position in the run's vocabulary, -1 for none (an imported document,
+   *     one written before the column existed, a format or unknown token)
    */
-  public record Token(String token, boolean format, List<String> meta, boolean hasHeat) {}
+  public record Token(
+      String token, boolean format, List<String> meta, boolean hasHeat, int vocabPosition) {}
+
+  /**
+   * Where a vocabulary position occurs in the document's first facet.
+   *
+   * @param first the first text position holding it, -1 when none does
+   * @param count how many text positions hold it
+   */
+  public record Occurrences(int first, int count) {}
 
   /**
    * One token's heat row: dense values over every position, or the non-zero (target, value) pairs.
@@ -86,8 +99,13 @@ public final class OpenSaliency {
     Token[][] out = new Token[facets][to - from];
     FilterPredicate filter =
         and(gtEq(intColumn(Columns.POSITION), from), lt(intColumn(Columns.POSITION), to));
+    boolean vocab = hasVocabPositions();
+    List<String> columns = new ArrayList<>(WINDOW_COLUMNS);
+    if (vocab) {
+      columns.add(Columns.VOCAB_POSITION);
+    }
     tokens.scan(
-        WINDOW_COLUMNS,
+        columns,
         filter,
         null,
         row -> {
@@ -96,7 +114,11 @@ public final class OpenSaliency {
           if (f >= 0 && f < facets && p >= from && p < to) {
             out[f][p - from] =
                 new Token(
-                    row.string(2), row.booleanValue(3), row.stringList(4), row.booleanValue(5));
+                    row.string(2),
+                    row.booleanValue(3),
+                    row.stringList(4),
+                    row.booleanValue(5),
+                    vocab ? row.intValue(6) : -1);
           }
           return true;
         });
@@ -116,6 +138,37 @@ public final class OpenSaliency {
       result.add(Arrays.asList(out[f]));
     }
     return result;
+  }
+
+  /**
+   * Where the run's vocabulary position {@code vocabPosition} occurs in facet 0: a scan of two int
+   * columns, pruned by row-group statistics of {@code vocab_position} (O(tokens) at worst).
+   *
+   * @throws IOException if the table cannot be read
+   */
+  public Occurrences occurrences(int vocabPosition) throws IOException {
+    if (vocabPosition < 0 || !hasVocabPositions()) {
+      return new Occurrences(-1, 0);
+    }
+    int[] found = {-1, 0};
+    tokens.scan(
+        OCCURRENCE_COLUMNS,
+        and(eq(intColumn(Columns.FACET), 0), eq(intColumn(Columns.VOCAB_POSITION), vocabPosition)),
+        null,
+        row -> {
+          if (row.intValue(0) == 0 && row.intValue(2) == vocabPosition) {
+            int p = row.intValue(1);
+            found[0] = found[0] < 0 ? p : Math.min(found[0], p);
+            found[1]++;
+          }
+          return true;
+        });
+    return new Occurrences(found[0], found[1]);
+  }
+
+  /** Whether the tokens table has {@code vocab_position} (documents written before it do not). */
+  private boolean hasVocabPositions() throws IOException {
+    return tokens.schema().containsField(Columns.VOCAB_POSITION);
   }
 
   /**

@@ -1,6 +1,7 @@
 package org.simheat.viewer.testing;
 
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.simheat.format.RunLayout;
 import org.simheat.format.SaliencyDocument;
 
@@ -22,7 +24,12 @@ public final class SaliencyFixture {
           + " required int32 position; required binary token (STRING); required boolean format;"
           + " required group meta (LIST) { repeated group list { required binary element (STRING); } }"
           + " required group heat (LIST) { repeated group list { required float element; } }"
-          + " required boolean has_heat; }";
+          + " required boolean has_heat; required int32 vocab_position; }";
+
+  /** The tokens table as written before {@code vocab_position} existed. */
+  static final String OLD_TOKENS_SCHEMA =
+      TOKENS_SCHEMA.replace(" required int32 vocab_position;", "");
+
   static final String HEAT_SCHEMA =
       "message spark_schema { required binary doc (STRING); required int32 facet;"
           + " required int32 position; required int32 target; required float value; }";
@@ -56,7 +63,30 @@ public final class SaliencyFixture {
   private SaliencyFixture() {}
 
   /**
-   * Writes a document into {@code saliencyDir/<doc>/} (dense heat unless {@code sparse}).
+   * Copies the test resources' fixture data directory (one committed run, LATEST) into {@code out}.
+   */
+  public static void copyFixtureRun(Path out) throws IOException {
+    Path from;
+    try {
+      from = Path.of(SaliencyFixture.class.getResource("/fixture/out/LATEST").toURI()).getParent();
+    } catch (URISyntaxException e) {
+      throw new IOException(e);
+    }
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        Path to = out.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(p, to);
+        }
+      }
+    }
+  }
+
+  /**
+   * Writes a document into {@code saliencyDir/<doc>/} (dense heat unless {@code sparse}), with no
+   * vocabulary positions (-1 throughout), as an import writes it.
    *
    * @param facets one list of tokens per facet, all of the same length
    */
@@ -68,6 +98,47 @@ public final class SaliencyFixture {
       List<List<Token>> facets,
       boolean sparse)
       throws IOException {
+    return write(saliencyDir, doc, title, titles, facets, null, sparse);
+  }
+
+  /**
+   * Writes a dense document into {@code saliencyDir/<doc>/} as it was written before the tokens
+   * table had {@code vocab_position}.
+   */
+  public static SaliencyDocument writeWithoutVocabPositions(
+      Path saliencyDir, String doc, String title, List<String> titles, List<List<Token>> facets)
+      throws IOException {
+    return write(saliencyDir, doc, title, titles, facets, null, false, false);
+  }
+
+  /**
+   * Writes a document into {@code saliencyDir/<doc>/} (dense heat unless {@code sparse}).
+   *
+   * @param facets one list of tokens per facet, all of the same length
+   * @param vocab each position's {@code vocab_position} (the same in every facet), or null for -1
+   */
+  public static SaliencyDocument write(
+      Path saliencyDir,
+      String doc,
+      String title,
+      List<String> titles,
+      List<List<Token>> facets,
+      int[] vocab,
+      boolean sparse)
+      throws IOException {
+    return write(saliencyDir, doc, title, titles, facets, vocab, sparse, true);
+  }
+
+  private static SaliencyDocument write(
+      Path saliencyDir,
+      String doc,
+      String title,
+      List<String> titles,
+      List<List<Token>> facets,
+      int[] vocab,
+      boolean sparse,
+      boolean vocabColumn)
+      throws IOException {
     Path dir = saliencyDir.resolve(doc);
     Files.createDirectories(dir.resolve(RunLayout.SALIENCY_TOKENS));
     int n = facets.get(0).size();
@@ -75,7 +146,7 @@ public final class SaliencyFixture {
     try (ParquetRowWriter out =
         new ParquetRowWriter(
             dir.resolve(RunLayout.SALIENCY_TOKENS).resolve("part-00000.parquet"),
-            TOKENS_SCHEMA,
+            vocabColumn ? TOKENS_SCHEMA : OLD_TOKENS_SCHEMA,
             16L << 20,
             500)) {
       for (int f = 0; f < facets.size(); f++) {
@@ -86,15 +157,21 @@ public final class SaliencyFixture {
             range[0] = Math.min(range[0], v);
             range[1] = Math.max(range[1], v);
           }
-          out.write(
-              doc,
-              f,
-              i,
-              t.token(),
-              t.format(),
-              t.meta(),
-              sparse ? new float[0] : heat,
-              t.heat() != null);
+          List<Object> row =
+              new ArrayList<>(
+                  List.of(
+                      doc,
+                      f,
+                      i,
+                      t.token(),
+                      t.format(),
+                      t.meta(),
+                      sparse ? new float[0] : heat,
+                      t.heat() != null));
+          if (vocabColumn) {
+            row.add(vocab == null ? -1 : vocab[i]);
+          }
+          out.write(row.toArray());
         }
       }
     }
