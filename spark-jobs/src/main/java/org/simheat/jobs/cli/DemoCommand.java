@@ -96,7 +96,7 @@ public final class DemoCommand implements Callable<Integer> {
     try {
       Path run = Path.of(out).resolve(RunLayout.runDir(Files.readString(latest).trim()));
       if (Files.exists(
-          run.resolve(RunLayout.SALIENCY).resolve(TEXT_DOC).resolve("document.json"))) {
+          run.resolve(RunLayout.SALIENCY).resolve(TEXT_DOC).resolve(RunLayout.SALIENCY_DOCUMENT))) {
         commandSpec.commandLine().getOut().println("saliency: up to date (" + run + ")");
         return;
       }

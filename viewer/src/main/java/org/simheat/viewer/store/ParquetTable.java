@@ -149,19 +149,10 @@ public final class ParquetTable {
   public void scan(List<String> columns, FilterPredicate filter, KeyFilter keys, RowVisitor visitor)
       throws IOException {
     FilterCompat.Filter compat = filter == null ? FilterCompat.NOOP : FilterCompat.get(filter);
-    List<Path> all = files();
-    long[][] ranges = keys == null ? null : keyRanges(keys.column());
-    for (int f = 0; f < all.size(); f++) {
-      if (ranges != null && !keys.mayContain(ranges[f][0], ranges[f][1])) {
-        continue;
-      }
-      Path file = all.get(f);
-      ParquetMetadata footer = footers.footer(file);
-      MessageType projection = project(footer.getFileMetaData().getSchema(), columns, file);
-      if (!scanFile(file, footer, projection, columns, compat, visitor)) {
-        return;
-      }
-    }
+    eachFile(
+        columns,
+        keys,
+        (file, footer, projection) -> scanFile(file, footer, projection, columns, compat, visitor));
   }
 
   /**
@@ -177,6 +168,24 @@ public final class ParquetTable {
       List<String> columns, FilterPredicate filter, KeyFilter keys, ColumnVisitor visitor)
       throws IOException {
     FilterCompat.Filter compat = filter == null ? FilterCompat.NOOP : FilterCompat.get(filter);
+    eachFile(
+        columns,
+        keys,
+        (file, footer, projection) ->
+            scanFileColumns(file, footer, projection, columns, compat, visitor));
+  }
+
+  /** Reads one file of a scan, projected; returns false to end the scan. */
+  @FunctionalInterface
+  private interface FileScan {
+    boolean scan(Path file, ParquetMetadata footer, MessageType projection) throws IOException;
+  }
+
+  /**
+   * Runs {@code scan} on every file in order whose key range may hold a key in {@code keys} (every
+   * file when null), until it returns false.
+   */
+  private void eachFile(List<String> columns, KeyFilter keys, FileScan scan) throws IOException {
     List<Path> all = files();
     long[][] ranges = keys == null ? null : keyRanges(keys.column());
     for (int f = 0; f < all.size(); f++) {
@@ -186,7 +195,7 @@ public final class ParquetTable {
       Path file = all.get(f);
       ParquetMetadata footer = footers.footer(file);
       MessageType projection = project(footer.getFileMetaData().getSchema(), columns, file);
-      if (!scanFileColumns(file, footer, projection, columns, compat, visitor)) {
+      if (!scan.scan(file, footer, projection)) {
         return;
       }
     }

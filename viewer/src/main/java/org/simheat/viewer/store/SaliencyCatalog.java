@@ -69,14 +69,29 @@ public final class SaliencyCatalog {
     return out;
   }
 
-  /** The listed document with this key, or null. */
+  /**
+   * The document with this key, or null: the one {@link #list()} would give, found without listing
+   * (a page asks for a heat row on every focus). The key's parts must be a well-formed run id and
+   * document id, so they name directories safely; a run must be committed.
+   */
   public Entry find(String key) {
-    for (Entry e : list()) {
-      if (e.key().equals(key)) {
-        return e;
-      }
+    if (dataDir == null) {
+      return null;
     }
-    return null;
+    int at = key.indexOf(RUN_SEPARATOR);
+    String run = at < 0 ? null : key.substring(0, at);
+    String id = key.substring(at + 1);
+    if (!RunLayout.isDocId(id) || (run != null && !RunLayout.isRunId(run))) {
+      return null;
+    }
+    Path base = run == null ? dataDir : dataDir.resolve(RunLayout.runDir(run));
+    if (run != null && !Files.isRegularFile(base.resolve(RunLayout.MANIFEST))) {
+      return null;
+    }
+    Path dir = base.resolve(RunLayout.SALIENCY).resolve(id);
+    Path json = dir.resolve(RunLayout.SALIENCY_DOCUMENT);
+    SaliencyDocument d = Files.isRegularFile(json) ? read(json, id) : null;
+    return d == null ? null : new Entry(key, run, dir, d);
   }
 
   /** The tables of a listed document, opened once per version of its {@code document.json}. */
