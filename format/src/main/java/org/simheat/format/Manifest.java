@@ -93,9 +93,13 @@ public record Manifest(
    *     input order)
    * @param algorithm {@code bisecting-kmeans} or {@code kmeans}, null for input order
    * @param seed the clustering's seed, null for input order
+   * @param from the run whose order this run took ({@code compute --order-from}), else null: its
+   *     positions hold the same tokens as that run's (tokens it lacks come after them), and in
+   *     cluster order its leaves follow that run's leaves
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Order(String kind, int clusters, int colsClusters, String algorithm, Long seed) {
+  public record Order(
+      String kind, int clusters, int colsClusters, String algorithm, Long seed, String from) {
     /** Input order: position = row of the input. */
     public static final String INPUT = "input";
 
@@ -104,7 +108,12 @@ public record Manifest(
 
     /** An order with no clustering details (input order, or a cluster order of a symmetric run). */
     public Order(String kind, int clusters) {
-      this(kind, clusters, 0, null, null);
+      this(kind, clusters, 0, null, null, null);
+    }
+
+    /** An order of its own (not taken from another run). */
+    public Order(String kind, int clusters, int colsClusters, String algorithm, Long seed) {
+      this(kind, clusters, colsClusters, algorithm, seed, null);
     }
 
     /** Whether positions are in cluster order (and the run has {@code clusters} tables). */

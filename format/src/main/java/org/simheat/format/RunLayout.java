@@ -21,12 +21,14 @@ import java.util.regex.Pattern;
  *   tokens/part-00000.parquet                 one row per (facet, position)
  *   heat/part-&lt;facet&gt;.parquet                 sparse heat of long texts: non-zero values only
  * OUT/_staging/&lt;run&gt;/                        work in progress, never read by the viewer
+ * OUT/_lock                                   held by the one compute writing to OUT
  * </pre>
  */
 public final class RunLayout {
   public static final String LATEST = "LATEST";
   public static final String RUNS = "runs";
   public static final String STAGING = "_staging";
+  public static final String LOCK = "_lock";
   public static final String MANIFEST = "manifest.json";
   public static final String EMBEDDINGS = "embeddings";
   public static final String TILES = "tiles";
