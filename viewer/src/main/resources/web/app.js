@@ -8,7 +8,15 @@
 // area "left,top,width,height" in CSS pixels), data-crosshair ("row,col" while drawn),
 // data-boundaries (cluster rules drawn), data-js-error (an uncaught script error) and data-draw-ms
 // (milliseconds from the arrival of the last viewport's data to its first frame on screen,
-// measured with performance.now()); the region panel adds its own (see js/region.js).
+// measured with performance.now()), data-drift (the baseline run in drift mode), data-live (whether
+// the last view's level is computed live), data-new-run (the run the "new run" notice offers) and
+// data-run-gone (the viewed run, once deleted); the region panel and the run list add their own
+// (see js/region.js, js/run-list.js).
+//
+// The run list is polled (js/run-list.js): runs committed while the page is open join the picker,
+// a run newer than the viewed one is offered in a notice, and a viewed run that is deleted gets a
+// banner (also when any request for it answers 404 "no longer exists"); the picker keeps working.
+// Drift mode (state.drift = baseline run B) shows Δ = A − B through /api/drift (js/drift.js).
 
 import * as api from './js/api.js';
 import {
@@ -24,6 +32,8 @@ import { Controls } from './js/controls.js';
 import { CLUSTER_COLUMNS, cellsToCsv, download } from './js/export.js';
 import { ClusteredRun } from './js/clusters.js';
 import { RegionPanel, regionOf, regionSource } from './js/region.js';
+import { RunWatch, isNewer } from './js/run-list.js';
+import { DriftPicker } from './js/drift.js';
 
 const $ = (id) => document.getElementById(id);
 const RELOAD_DELAY_MS = 140;
@@ -35,7 +45,7 @@ const heatmap = new Heatmap(chart);
 const overlay = new Overlay(chart);
 const inspector = new Inspector({
   selection: $('selection'), neighbours: $('neighbours'), neighboursTitle: $('neighbours-title'),
-  profile: $('profile'), profileTitle: $('profile-title'),
+  profile: $('profile'), profileTitle: $('profile-title'), moves: $('neighbour-moves'),
 }, (row, col) => select(row, col, true));
 
 const regionPanel = new RegionPanel({
@@ -54,6 +64,10 @@ let spec = null;
 let reloadTimer = null;
 let inflight = null;
 let hashTimer = null;
+let drift = null;
+let gone = null;
+
+const driftPicker = new DriftPicker($('drift'), api, (b) => applyState({ ...state, drift: b, agg: 'mean' }).catch(fail));
 
 const controls = new Controls({
   runChanged: (run) => applyState({ ...defaults(), run }).catch(fail),
@@ -97,7 +111,7 @@ async function boot() {
     escape: () => (controls.closeHelp() || (state.region ? setRegion(null) : select(null, null, false))),
     focusSearch: () => $('search-rows').focus(),
     help: () => controls.openHelp(),
-    toggleView: () => { if (clustered) setMode(inClusters() ? 'tokens' : 'clusters'); },
+    toggleView: () => setMode(inClusters() ? 'tokens' : 'clusters'),
   });
   new TokenSearch($('search-rows'), $('search-rows-list'),
     (q, limit, signal) => api.tokens(state.run, q, limit, 'rows', signal), (hit) => pickToken('rows', hit));
@@ -115,8 +129,11 @@ async function boot() {
     clearTimeout(resizeTimer);
     resizeTimer = setTimeout(() => draw(), 150);
   }).observe(chart);
+  $('new-run-show').addEventListener('click', (e) => applyState({ ...defaults(), run: e.currentTarget.dataset.run }).catch(fail));
+  $('new-run-close').addEventListener('click', () => showNewRun(null));
   try {
     runs = await api.runs();
+    new RunWatch(() => api.runs(), (next) => runsChanged(next)).start(runs);
     if (!runs.length) throw new Error('This data directory holds no committed runs yet.');
     await applyState(parseHash(location.hash));
   } catch (e) {
@@ -124,22 +141,110 @@ async function boot() {
   }
 }
 
-/** Makes a (possibly partial) state current: loads the run's manifest if needed, then the view. */
+/**
+ * Makes a (possibly partial) state current: loads the run's manifest if needed, checks that the
+ * baseline of drift mode aligns with it, then the view.
+ */
 async function applyState(next) {
   const latest = runs.find((r) => r.latest) || runs[0];
+  if (!latest) throw new Error('This data directory holds no committed runs any more.');
   const run = next.run && next.run !== 'latest' ? next.run : latest.runId;
   if (!manifest || manifest.runId !== run) {
     const loaded = await api.manifest(run);
     const clusters = await ClusteredRun.load(api, loaded);
     [manifest, clustered, spec] = [loaded, clusters, null];
   }
-  state = normalise({ ...next, run: manifest.runId }, manifest, clustered);
-  controls.show(state, manifest, runs);
+  drift = await baseline(manifest.runId, next.drift);
+  showGone(null);
+  const offered = runs.find((r) => r.runId === body.newRun);
+  if (offered && !offer((r) => r === offered)) showNewRun(null);
+  state = normalise({ ...next, run: manifest.runId }, manifest, clustered, drift);
+  controls.show(state, manifest, runs, drift);
+  driftPicker.show(manifest.runId, runs, state.drift);
   inspector.cross = !manifest.symmetric;
   writeHash(true);
   reload(0);
   refreshSelection();
   showRegion();
+}
+
+/**
+ * The aligned answer of /api/drift/{run}/{b} for drift mode, or null without a baseline. A baseline
+ * that does not align (or cannot be checked) leaves drift mode with a notice saying why.
+ */
+async function baseline(run, b) {
+  const note = $('drift-note');
+  note.hidden = true;
+  if (!b || b === run) return null;
+  const answer = await driftPicker.check(run, b);
+  if (answer.aligned) return answer;
+  note.textContent = `Cannot compare ${run} with ${b}: ${answer.reason}`;
+  note.hidden = false;
+  return null;
+}
+
+// ---- the live run list ----------------------------------------------------------------------
+
+/** A new run list from the poll: the picker, the "new run" notice and the deleted-run banner follow it. */
+function runsChanged(next) {
+  const known = new Set(runs.map((r) => r.runId));
+  runs = next;
+  if (!manifest) {
+    if (runs.length && body.state === 'error' && !body.jsError) applyState(parseHash(location.hash)).catch(fail);
+    return;
+  }
+  const viewed = manifest.runId;
+  if (!runs.some((r) => r.runId === viewed)) showGone(viewed);
+  else if (state.drift && !runs.some((r) => r.runId === state.drift)) showGone(state.drift);
+  controls.showRuns(runs, viewed, gone);
+  controls.showOrderSwitch(manifest, runs);
+  driftPicker.show(viewed, runs, state.drift);
+  const arrived = offer((r) => !known.has(r.runId));
+  if (arrived) showNewRun(arrived);
+}
+
+/** The newest run newer than the viewed one (among those passing the filter), or null. */
+function offer(filter = () => true) {
+  const current = runs.find((r) => r.runId === (manifest && manifest.runId));
+  const newer = runs.filter((r) => filter(r) && current && isNewer(r, current));
+  return newer.reduce((best, r) => (!best || isNewer(r, best) ? r : best), null);
+}
+
+/** Shows (or hides, for null) the notice offering a run newer than the viewed one. */
+function showNewRun(run) {
+  $('new-run').hidden = !run;
+  if (!run) {
+    delete body.newRun;
+    return;
+  }
+  $('new-run-id').textContent = run.runId;
+  $('new-run-show').dataset.run = run.runId;
+  body.newRun = run.runId;
+}
+
+/**
+ * Shows (or hides, for null) the banner of a run deleted from the data directory while shown: the
+ * viewed run, or drift mode's baseline.
+ */
+function showGone(runId) {
+  gone = runId;
+  const banner = $('run-gone');
+  banner.hidden = !runId;
+  if (!runId) {
+    delete body.runGone;
+    return;
+  }
+  const baselineGone = state.drift === runId && manifest && manifest.runId !== runId;
+  banner.textContent = baselineGone
+    ? `Run ${runId}, the baseline of this comparison, was deleted from the data directory. Pick another run to compare with.`
+    : `Run ${runId} was deleted from the data directory. Pick another run above.`;
+  body.runGone = runId;
+  if (!baselineGone) {
+    controls.showRuns(runs, runId, runId);
+    chart.classList.remove('is-loading');
+    body.state = 'error';
+    body.error = banner.textContent;
+  }
 }
 
 function writeHash(now = false) {
@@ -206,7 +311,7 @@ function reset() {
 
 /** Switches between the token and the cluster heatmap. */
 function setMode(view) {
-  if (!clustered || view === state.view) return;
+  if (!clustered || state.drift || view === state.view) return;
   state.view = view;
   modeChanged();
 }
@@ -288,17 +393,30 @@ async function load() {
     const timing = {};
     const next = inClusters()
       ? await clustered.viewSpec(api, query, controller.signal, timing)
-      : await api.view(state.run, query, controller.signal, timing);
+      : state.drift
+        ? await api.driftView(state.run, state.drift, query, controller.signal, timing)
+        : await api.view(state.run, query, controller.signal, timing);
     if (controller !== inflight) return;
     spec = next;
     spec.query = query;
     if (await draw()) reportDrawTime(timing.arrived);
   } catch (e) {
-    if (!api.isAbort(e) && controller === inflight) fail(e);
+    if (api.isAbort(e) || controller !== inflight) return;
+    if (state.drift && query.agg === 'maxabs' && e.status === 400) maxAbsRefused(e);
+    else fail(e);
   } finally {
     if (controller === inflight) inflight = null;
     settle();
   }
+}
+
+/** Max |Δ| asked at a stored level: back to mean Δ, with the server's hint under the pooling. */
+function maxAbsRefused(e) {
+  state.agg = 'mean';
+  $('agg').value = 'mean';
+  controls.showDriftPooling({}, e.message);
+  writeHash();
+  reload(0);
 }
 
 /**
@@ -316,14 +434,15 @@ async function draw() {
   const clusterCells = inClusters();
   const shown = await heatmap.render(spec, {
     ...size, xdom: v.x, ydom: v.y, colour,
-    colourTitle: `${state.agg} ${state.metric}`,
-    fileName: `simheat-${manifest.runId}-${clusterCells ? 'clusters-' : ''}${state.metric}-${state.agg}`,
+    colourTitle: colourTitle(),
+    fileName: `simheat-${manifest.runId}${state.drift ? `-minus-${state.drift}` : ''}-${clusterCells ? 'clusters-' : ''}${state.metric}-${state.agg}`,
     describe: clustered && !clusterCells ? (cell) => clustered.describe(cell) : null,
   });
   if (!shown) return false;
   if (heatmap.learnMargins(size)) await heatmap.resize(plotSize().width, plotSize().height);
   heatmap.setDomains(frame().x, frame().y);
   controls.showColour(colour, spec.usermeta || {});
+  if (state.drift) controls.showDriftPooling(spec.usermeta || {});
   $('notice').hidden = true;
   const q = spec.query;
   body.cells = String(spec.data.values.length);
@@ -334,12 +453,20 @@ async function draw() {
   body.spanRows = String(meta.binRows ?? meta.span ?? '');
   body.level = String((spec.usermeta || {}).level ?? '');
   body.mode = clusterCells ? 'clusters' : 'tokens';
+  if (state.drift) [body.drift, body.live] = [state.drift, String((spec.usermeta || {}).live === true)];
+  else [body.drift, body.live] = ['', ''];
   if (clusterCells) controls.showClusterReadout(spec.usermeta, spec.data.values.length);
   else controls.showReadout(q, spec.usermeta || {}, spec.data.values.length);
   drawOverlay(null);
   if (!clusterCells) await inspector.showProfile(heatmap.cells, sel(), state.x, spec.usermeta || {}, $('profile').clientWidth);
   settle();
   return true;
+}
+
+/** The legend's title: the pooling and metric, or in drift mode what Δ is. */
+function colourTitle() {
+  if (!state.drift) return `${state.agg} ${state.metric}`;
+  return `${state.agg === 'maxabs' ? 'max |Δ|' : 'Δ'} ${state.metric} (A − B)`;
 }
 
 /** Records how long the heatmap took from its data's arrival to its first frame on screen. */
@@ -365,9 +492,25 @@ function settle() {
 }
 
 function fail(e) {
+  if (api.isGone(e)) {
+    runGone(e);
+    return;
+  }
+  notify(e.message || String(e));
+}
+
+/** A request answered that a run is gone: the banner, if the run is the viewed one or the baseline. */
+function runGone(e) {
+  const named = /run (\S+) no longer exists/.exec(e.message);
+  const id = named ? named[1] : manifest && manifest.runId;
+  if (manifest && (id === manifest.runId || id === state.drift)) showGone(id);
+  else notify(e.message);
+}
+
+function notify(message) {
   chart.classList.remove('is-loading');
   const notice = $('notice');
-  notice.textContent = e.message || String(e);
+  notice.textContent = message;
   notice.hidden = false;
   body.state = 'error';
   body.error = notice.textContent;
@@ -435,7 +578,7 @@ function downloadCsv() {
   if (!spec) return;
   const q = spec.query;
   const clusterCells = body.mode === 'clusters';
-  download(`simheat-${manifest.runId}-${clusterCells ? 'clusters-' : ''}${q.metric}-${q.agg}-r${q.y0}-${q.y1}-c${q.x0}-${q.x1}.csv`,
+  download(`simheat-${manifest.runId}${state.drift ? `-minus-${state.drift}` : ''}-${clusterCells ? 'clusters-' : ''}${q.metric}-${q.agg}-r${q.y0}-${q.y1}-c${q.x0}-${q.x1}.csv`,
     cellsToCsv(spec.data.values, clusterCells ? CLUSTER_COLUMNS : undefined), 'text/csv');
 }
 

@@ -35,6 +35,9 @@ const run = (id) => `api/runs/${encodeURIComponent(id)}`;
 /** The committed runs, newest first. */
 export const runs = (signal) => getJson('api/runs', {}, signal);
 
+/** Whether an error says that a run was deleted while the page showed it (HTTP 404). */
+export const isGone = (e) => e instanceof ApiError && e.status === 404 && /no longer exists/.test(e.message);
+
 /** A run's manifest.json. */
 export const manifest = (id, signal) => getJson(`${run(id)}/manifest`, {}, signal);
 
@@ -62,9 +65,24 @@ export const clusterTiles = (id, metric, signal) =>
 /** The best token pairs of a region {metric, x0, x1, y0, y1, limit}. */
 export const pairs = (id, query, signal) => getJson(`${run(id)}/pairs`, query, signal);
 
-/** Whether an error is only the cancellation of a request that a newer one replaced. */
 /** The run's saliency documents holding a vocabulary position, each with its first occurrence. */
 export const saliencyOccurrences = (id, position, signal) =>
   getJson(`${run(id)}/saliency-occurrences`, { position }, signal);
 
+const drift = (a, b) => `api/drift/${encodeURIComponent(a)}/${encodeURIComponent(b)}`;
+
+/**
+ * Whether run a (viewed) and run b (baseline) align for a drift view Δ = A − B:
+ * {a, b, aligned: true, n, nCols, metrics, storedZoom, maxZoom} or {a, b, aligned: false, reason}.
+ */
+export const driftCheck = (a, b, signal) => getJson(drift(a, b), {}, signal);
+
+/** A Vega-Lite spec of Δ = A − B over a viewport; query as view's, agg 'mean' or 'maxabs'. */
+export const driftView = (a, b, query, signal, timing) => getJson(`${drift(a, b)}/view`, query, signal, timing);
+
+/** The pairs of a position that changed most between b and a, and its neighbours in each run. */
+export const driftChanges = (a, b, metric, position, k, axis, signal) =>
+  getJson(`${drift(a, b)}/changes/${encodeURIComponent(metric)}/${position}`, { k, axis }, signal);
+
+/** Whether an error is only the cancellation of a request that a newer one replaced. */
 export const isAbort = (e) => e && e.name === 'AbortError';

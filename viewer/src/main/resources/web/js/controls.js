@@ -1,10 +1,12 @@
-// The settings panel, the run picker (each run with its order, and a one-click switch to the same
-// input in its other order), the bar above the chart (the token/cluster view switch) and the help
-// overlay: fills them from the state and the run's manifest, and reports the analyst's changes as
-// state patches.
+// The settings panel, the run picker (each run with its time, input, shape, metrics and order, and a
+// one-click switch to the same input in its other order), the bar above the chart (the token/cluster
+// view switch) and the help overlay: fills them from the state and the run's manifest, and reports
+// the analyst's changes as state patches. In drift mode (state.drift, the baseline run) the metrics
+// are those both runs share and the pooling is mean Δ or max |Δ|, the latter only at live levels.
 
 import { RES_CHOICES } from './state.js';
 import { DIVERGING, SEQUENTIAL, defaultScheme } from './colour.js';
+import { orderLabel, runLabel, runTitle } from './run-list.js';
 
 const $ = (id) => document.getElementById(id);
 const fmt = new Intl.NumberFormat('en-US');
@@ -26,7 +28,7 @@ export class Controls {
     $('res').addEventListener('change', (e) => cb.viewChanged({ res: RES_CHOICES[e.target.value] }));
     $('mask').addEventListener('change', (e) => cb.viewChanged({ mask: e.target.checked }));
     $('scheme').addEventListener('change', (e) => {
-      cb.colourChanged({ scheme: e.target.value === defaultScheme(this.state.metric) ? '' : e.target.value });
+      cb.colourChanged({ scheme: e.target.value === defaultScheme(this.state) ? '' : e.target.value });
     });
     $('reverse').addEventListener('change', (e) => cb.colourChanged({ reverse: e.target.checked }));
     $('domain').addEventListener('change', (e) => {
@@ -55,16 +57,20 @@ export class Controls {
     $('help').addEventListener('click', (e) => { if (e.target.id === 'help') this.closeHelp(); });
   }
 
-  /** Fills every control from the state and the run's manifest. */
-  show(state, manifest, runs) {
+  /**
+   * Fills every control from the state and the run's manifest; drift: the answer of
+   * /api/drift/{run}/{baseline} in drift mode, else null.
+   */
+  show(state, manifest, runs, drift) {
     this.state = state;
-    options($('run'), runs.map((r) => [r.runId, `${r.runId} · ${orderLabel(r)}${r.symmetric ? '' : ' · cross'}${r.latest ? ' · latest' : ''}`]), manifest.runId);
-    $('run').title = (runs.find((r) => r.runId === manifest.runId) || {}).source || '';
+    this.showRuns(runs, manifest.runId, null);
     this.showOrderSwitch(manifest, runs);
     this.showAxes(manifest);
-    this.showMode(state.view, Boolean(manifest.order && manifest.order.kind === 'cluster'));
-    options($('metric'), manifest.metrics.map((m) => [m, m]), state.metric);
-    options($('agg'), manifest.aggregations.map((a) => [a, a]), state.agg);
+    this.showMode(state.view, !drift && Boolean(manifest.order && manifest.order.kind === 'cluster'));
+    options($('metric'), (drift ? drift.metrics : manifest.metrics).map((m) => [m, m]), state.metric);
+    const pooling = drift ? [['mean', 'mean Δ'], ['maxabs', 'max |Δ|']] : manifest.aggregations.map((a) => [a, a]);
+    options($('agg'), pooling, state.agg);
+    this.showDriftPooling(drift ? {} : null);
     $('res').value = Math.max(0, RES_CHOICES.indexOf(state.res));
     $('res-out').value = state.res;
     $('mask').checked = state.mask;
@@ -76,9 +82,50 @@ export class Controls {
     $('pct').value = state.pct;
     $('pct-out').value = `${state.pct}%`;
     this.showDomainFields(state);
-    this.showFacts(manifest);
+    this.showFacts(manifest, drift);
   }
 
+  /**
+   * The run picker: every committed run described on one line (its input's full URI in the line's
+   * title), the viewed one selected; a viewed run that was deleted stays, disabled, as "deleted".
+   */
+  showRuns(runs, viewed, gone) {
+    const select = $('run');
+    const items = runs.map((r) => {
+      const o = el('option', runLabel(r));
+      o.value = r.runId;
+      o.title = runTitle(r);
+      return o;
+    });
+    if (gone && !runs.some((r) => r.runId === gone)) {
+      const o = el('option', `${gone} · deleted`);
+      o.value = gone;
+      o.disabled = true;
+      items.unshift(o);
+    }
+    select.replaceChildren(...items);
+    select.value = viewed;
+    const current = runs.find((r) => r.runId === viewed);
+    select.title = current ? runTitle(current) : '';
+  }
+
+  /**
+   * Drift pooling after a render (meta: the view's usermeta) or before one ({}): max |Δ| is offered
+   * only where every pair is computed (a live level), with a hint otherwise. null: not in drift mode.
+   */
+  showDriftPooling(meta, note) {
+    const hint = $('agg-hint');
+    const maxAbs = $('agg').querySelector('option[value="maxabs"]');
+    if (meta === null || !maxAbs) {
+      hint.hidden = true;
+      return;
+    }
+    const available = meta.maxAbsAvailable === true;
+    maxAbs.disabled = !available && this.state.agg !== 'maxabs';
+    maxAbs.title = available ? 'The largest |Δ| over each cell\'s pairs' : 'Zoom in to a live level';
+    hint.hidden = available && !note;
+    hint.textContent = note || (available ? '' : 'max |Δ|: zoom in to a live level (stored levels keep means only).');
+  }
   /**
    * The switch to the newest other run over the same input (same sources and shape) in another
    * order, when there is one.
@@ -116,7 +163,7 @@ export class Controls {
 
   showScheme(state) {
     const select = $('scheme');
-    const current = state.scheme || defaultScheme(state.metric);
+    const current = state.scheme || defaultScheme(state);
     select.replaceChildren(group('Diverging', DIVERGING), group('Sequential', SEQUENTIAL));
     select.value = current;
   }
@@ -167,8 +214,11 @@ export class Controls {
       level, chip('Cells', fmt.format(count)));
   }
 
-  showFacts(m) {
+  showFacts(m, drift) {
     const facts = [
+      ...(drift ? [['Compared with', drift.b], ['Δ', 'this run − that run']] : []),
+      ['Input', inputFact(m)],
+      ['Metrics', m.metrics.join(', ')],
       ['Matrix', `${fmt.format(m.n)} × ${fmt.format(m.nCols)}${m.symmetric ? ' (symmetric)' : ''}`],
       ['Dimension', fmt.format(m.dim)],
       ['Levels', `0–${m.maxZoom}, stored 0–${m.storedZoom}`],
@@ -177,7 +227,12 @@ export class Controls {
       ['Neighbours', m.neighbors ? `top ${m.neighbors.k}` : '—'],
       ['Created', m.createdAt ? m.createdAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC') : '—'],
     ];
-    $('run-facts').replaceChildren(...facts.flatMap(([k, v]) => [el('dt', k), el('dd', v)]));
+    const uris = [m.source, m.colsSource].filter((s) => s && s.uri).map((s) => s.uri).join('\n');
+    $('run-facts').replaceChildren(...facts.flatMap(([k, v]) => {
+      const dd = el('dd', v);
+      if (k === 'Input') dd.title = uris;
+      return [el('dt', k), dd];
+    }));
   }
 
   openHelp() {
@@ -193,14 +248,15 @@ export class Controls {
   }
 }
 
-/** A run's order in the picker: "input order" or "cluster order (K = 12)". */
-function orderLabel(r) {
-  if (r.order !== 'cluster') return 'input order';
-  return r.colsClusters ? `cluster order (K = ${r.clusters} × ${r.colsClusters})` : `cluster order (K = ${r.clusters})`;
+/** The input's file name (rows × columns for a cross run); the full URIs are in its title. */
+function inputFact(m) {
+  const name = (s) => (s && s.uri ? s.uri.split(/[\\/]/).pop() : '—');
+  return m.colsSource ? `${name(m.source)} × ${name(m.colsSource)}` : name(m.source);
 }
 
 function orderFact(m) {
   const o = m.order;
+  if (o && o.from) return `of run ${o.from}${o.kind === 'cluster' ? ` (clusters, K = ${o.clusters})` : ''}`;
   if (!o || o.kind !== 'cluster') return 'input';
   return o.colsClusters ? `clusters, K = ${o.clusters} × ${o.colsClusters}` : `clusters, K = ${o.clusters}`;
 }

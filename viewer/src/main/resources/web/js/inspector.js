@@ -1,7 +1,11 @@
 // The right-hand panel: the selected pair (its exact value loaded here) with the run's saliency
 // documents that hold the row's token (a link to each, focused on its first occurrence), the row token's nearest
 // neighbours (a click jumps to that cell; a cross run's row has its best columns) and the row profile, a small Vega-Lite line chart of the selected row across the
-// visible columns, drawn from the same cells as the heatmap.
+// visible columns, drawn from the same cells as the heatmap. In drift mode (state.drift) the pair
+// shows its value in both runs and Δ, and the neighbours give way to the row's top changed pairs
+// with the neighbours that entered or left its top list (see drift.js).
+
+import { changesFailed, clearChanges, showChanges } from './drift.js';
 
 const PROFILE_CONFIG = {
   font: 'Inter, "Segoe UI", system-ui, -apple-system, sans-serif',
@@ -26,12 +30,17 @@ export class Inspector {
   async load(api, state, manifest, sel) {
     if (this.request) this.request.abort();
     this.showSelection(sel, null, state);
+    clearChanges(this.driftEls());
     if (!sel) {
       this.showNeighbours(null);
       return;
     }
     const controller = new AbortController();
     this.request = controller;
+    if (state.drift) {
+      await this.loadDrift(api, state, sel, controller);
+      return;
+    }
     const k = Math.min(20, (manifest.neighbors && manifest.neighbors.k) || 10);
     const pair = { metric: state.metric, agg: state.agg, x0: sel.col, x1: sel.col + 1, y0: sel.row, y1: sel.row + 1, res: 32 };
     const [one, near, texts] = await Promise.allSettled([
@@ -48,7 +57,41 @@ export class Inspector {
       near.status === 'rejected' && !api.isAbort(near.reason) ? near.reason.message : null);
   }
 
-  /** Shows the selected pair. pair: {rowToken, colToken, value} from an exact 1 × 1 view, or null. */
+  /**
+   * The drift selection: the pair in run A, in run B and as Δ (three exact 1 × 1 views), and the
+   * row's changes between the runs.
+   */
+  async loadDrift(api, state, sel, controller) {
+    const pair = { metric: state.metric, agg: 'mean', x0: sel.col, x1: sel.col + 1, y0: sel.row, y1: sel.row + 1, res: 32 };
+    const k = 20;
+    const [delta, inA, inB, changes] = await Promise.allSettled([
+      api.driftView(state.run, state.drift, pair, controller.signal),
+      api.view(state.run, pair, controller.signal),
+      api.view(state.drift, pair, controller.signal),
+      api.driftChanges(state.run, state.drift, state.metric, sel.row, k, 'rows', controller.signal),
+    ]);
+    if (controller !== this.request) return;
+    const cellOf = (r) => (r.status === 'fulfilled' ? r.value.data.values[0] : null);
+    const cell = cellOf(delta);
+    const [a, b] = [cellOf(inA), cellOf(inB)];
+    this.showSelection(sel, cell
+      ? { rowToken: cell.rowLabel, colToken: cell.colLabel, value: cell.value, a: a ? a.value : NaN, b: b ? b.value : NaN }
+      : { rowToken: '—', colToken: '—', value: NaN, a: NaN, b: NaN }, state);
+    if (changes.status === 'fulfilled') {
+      showChanges(this.driftEls(), changes.value, state.metric, this.onJump);
+    } else {
+      changesFailed(this.driftEls(), changes.reason);
+    }
+  }
+
+  driftEls() {
+    return { title: this.neighboursTitle, list: this.neighbours, moves: this.moves };
+  }
+
+  /**
+   * Shows the selected pair. pair: {rowToken, colToken, value} from an exact 1 × 1 view (in drift
+   * mode also a and b, the pair's value in each run, value being Δ), or null.
+   */
   showSelection(sel, pair, meta) {
     this.pair = pair;
     this.profileHeading(sel);
@@ -65,7 +108,15 @@ export class Inspector {
       dl.append(term(name), desc(token, `#${pos}`));
     }
     const value = !pair ? '…' : Number.isFinite(pair.value) ? pair.value.toFixed(4) : '—';
-    dl.append(term(meta.metric || 'value'), desc(value, 'this pair'));
+    if (meta.drift) {
+      const runValue = (v) => (!pair ? '…' : Number.isFinite(v) ? v.toFixed(4) : '—');
+      dl.append(term(`${meta.metric} · A`), desc(runValue(pair && pair.a), 'this run'));
+      dl.append(term(`${meta.metric} · B`), desc(runValue(pair && pair.b), 'baseline'));
+      dl.append(term(`Δ ${meta.metric}`), desc(value, 'A − B'));
+      dl.classList.add('drift-pair');
+    } else {
+      dl.append(term(meta.metric || 'value'), desc(value, 'this pair'));
+    }
     this.selection.replaceChildren(dl);
   }
 

@@ -118,16 +118,19 @@ export function regionOf(d, frame, clustered) {
  * view's) and its 20 best pairs.
  */
 export function regionSource(api, state, manifest, clustered) {
-  const { metric, agg, res, mask, run, region: r } = state;
+  const { metric, agg, res, mask, run, region: r, drift } = state;
   const cut = clustered ? clustered.toClusters(r) : null;
   const query = { metric, agg, x0: r.x0, x1: r.x1, y0: r.y0, y1: r.y1, res, mask: manifest.symmetric ? mask : null };
+  const view = drift ? (signal) => api.driftView(run, drift, query, signal) : (signal) => api.view(run, query, signal);
   return {
     cells: cut
       ? async (signal) => clusterView(await clustered.matrix(api, metric, signal), agg, [cut.x0, cut.x1], [cut.y0, cut.y1], res).cells
-      : async (signal) => (await api.view(run, query, signal)).data.values,
+      : async (signal) => (await view(signal)).data.values,
     columns: cut ? CLUSTER_COLUMNS : undefined,
-    pairs: (signal) => api.pairs(run, { metric, x0: r.x0, x1: r.x1, y0: r.y0, y1: r.y1, limit: 20 }, signal),
-    fileName: `simheat-${run}-${metric}-${agg}-region-r${r.y0}-${r.y1}-c${r.x0}-${r.x1}${cut ? '-clusters' : ''}.csv`,
+    pairs: drift
+      ? () => Promise.reject(new Error('Pairs are ranked inside one run: leave the comparison to rank this region\'s pairs.'))
+      : (signal) => api.pairs(run, { metric, x0: r.x0, x1: r.x1, y0: r.y0, y1: r.y1, limit: 20 }, signal),
+    fileName: `simheat-${run}${drift ? `-minus-${drift}` : ''}-${metric}-${agg}-region-r${r.y0}-${r.y1}-c${r.x0}-${r.x1}${cut ? '-clusters' : ''}.csv`,
   };
 }
 

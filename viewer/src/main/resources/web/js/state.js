@@ -3,6 +3,8 @@
 // a reload or a shared link restores the same view. The token view's ranges (x, y) are half-open
 // matrix positions and may be fractional while zooming; requests round them outwards. The cluster
 // view (view 'clusters') keeps its own ranges (cx, cy) in cluster indices. A region is in positions.
+// In drift mode, drift names the baseline run B and the heatmap shows Δ = A − B (A the viewed run);
+// its pooling (agg) is 'mean' (mean Δ) or 'maxabs' (max |Δ|).
 
 export const RES_CHOICES = [32, 48, 64, 96, 128, 192, 256, 384, 512];
 export const DEFAULT_RES = 128;
@@ -16,7 +18,7 @@ export function defaults() {
     x: null, y: null,
     scheme: '', reverse: false, domain: 'auto', dmin: null, dmax: null, pct: 2,
     mask: false, row: null, col: null,
-    view: 'tokens', cx: null, cy: null, region: null,
+    view: 'tokens', cx: null, cy: null, region: null, drift: null,
   };
 }
 
@@ -43,6 +45,7 @@ export function parseHash(hash) {
   s.cx = range(p.get('cx'));
   s.cy = range(p.get('cy'));
   s.region = region(p.get('reg'));
+  s.drift = p.get('drift') || null;
   return s;
 }
 
@@ -67,6 +70,7 @@ export function toHash(s) {
   if (s.cx) put('cx', s.cx.map(fmt).join(','));
   if (s.cy) put('cy', s.cy.map(fmt).join(','));
   if (s.region) put('reg', [s.region.x0, s.region.x1, s.region.y0, s.region.y1].join(','));
+  put('drift', s.drift);
   return '#' + p.toString().replaceAll('%2C', ',');
 }
 
@@ -93,14 +97,23 @@ function fmt(v) {
   return String(Math.round(v * 100) / 100);
 }
 
+/** The poolings of a drift view: mean Δ, and max |Δ| (at live levels only). */
+export const DRIFT_AGGS = ['mean', 'maxabs'];
+
 /**
  * A state made to fit a run: known metric and pooling, ranges inside the matrix (and the cluster
  * view's inside its clusters), a selection and region inside it, no self-pairs mask on a cross run,
- * and the token view for a run in input order. clustered: the run's ClusteredRun or null.
+ * and the token view for a run in input order. clustered: the run's ClusteredRun or null; drift:
+ * in drift mode, the aligned answer of /api/drift/{run}/{baseline} (its metrics are the ones both
+ * runs have; the cluster view is the run's own, so drift mode shows tokens), else null.
  */
-export function normalise(s, m, clustered) {
-  s.metric = m.metrics.includes(s.metric) ? s.metric : m.metrics[0];
-  s.agg = m.aggregations.includes(s.agg) ? s.agg : m.aggregations[0];
+export function normalise(s, m, clustered, drift = null) {
+  const metrics = drift ? drift.metrics : m.metrics;
+  const aggs = drift ? DRIFT_AGGS : m.aggregations;
+  s.metric = metrics.includes(s.metric) ? s.metric : metrics[0];
+  s.agg = aggs.includes(s.agg) ? s.agg : aggs[0];
+  s.drift = drift ? drift.b : null;
+  if (drift) clustered = null;
   s.x = s.x ? clampRange(s.x, m.nCols) : [0, m.nCols];
   s.y = s.y ? clampRange(s.y, m.n) : [0, m.n];
   const inside = s.row !== null && s.col !== null && s.row >= 0 && s.row < m.n && s.col >= 0 && s.col < m.nCols;

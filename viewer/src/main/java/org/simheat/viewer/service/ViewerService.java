@@ -122,6 +122,8 @@ public interface ViewerService {
    * @param runId the run id
    * @param createdAt commit time, ISO-8601
    * @param source input URI
+   * @param format the input's reader ({@code npy}, {@code safetensors}, …), null if unrecorded
+   * @param fingerprint the hash of the input and the effective configuration, null if unrecorded
    * @param n rows
    * @param nCols columns
    * @param dim embedding dimension
@@ -131,6 +133,7 @@ public interface ViewerService {
    * @param order display order kind: {@code input} or {@code cluster}
    * @param clusters leaf clusters of the rows (0 in input order)
    * @param colsClusters leaf clusters of a cross run's columns (0 when not clustered)
+   * @param orderFrom the run whose order this run took ({@code compute --order-from}), else null
    * @param latest whether LATEST names it
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -138,6 +141,8 @@ public interface ViewerService {
       String runId,
       String createdAt,
       String source,
+      String format,
+      String fingerprint,
       long n,
       long nCols,
       int dim,
@@ -147,16 +152,20 @@ public interface ViewerService {
       String order,
       int clusters,
       int colsClusters,
+      String orderFrom,
       boolean latest) {
 
     /** The summary of a run's manifest. */
     public static RunSummary of(Manifest m, boolean latest) {
       Manifest.Order order = m.order();
       boolean clustered = order != null && order.clustered();
+      Manifest.Source source = m.source();
       return new RunSummary(
           m.runId(),
           m.createdAt(),
-          m.source() == null ? null : m.source().uri(),
+          source == null ? null : source.uri(),
+          source == null ? null : source.format(),
+          source == null ? null : source.fingerprint(),
           m.n(),
           m.nCols(),
           m.dim(),
@@ -166,6 +175,7 @@ public interface ViewerService {
           order == null ? Manifest.Order.INPUT : order.kind(),
           clustered ? order.clusters() : 0,
           clustered ? order.colsClusters() : 0,
+          order == null ? null : order.from(),
           latest);
     }
   }

@@ -27,6 +27,8 @@ class RunServiceRunsTest {
                 RUN,
                 "2026-11-22T08:38:20.906390513Z",
                 "/work/main/viewer/src/test/resources/fixture/input.npy",
+                "npy",
+                "b1a86a2903cef9195ecf5ef12d67fe76fa64b03d6247e79c46b850d7eec17d5b",
                 600,
                 600,
                 8,
@@ -36,6 +38,7 @@ class RunServiceRunsTest {
                 "input",
                 0,
                 0,
+                null,
                 true));
     assertThat(service.manifest(RUN).storedZoom()).isEqualTo(1);
   }

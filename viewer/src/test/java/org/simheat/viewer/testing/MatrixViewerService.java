@@ -86,6 +86,8 @@ public final class MatrixViewerService implements ViewerService {
             RUN,
             "2026-01-01T00:00:00Z",
             "mem:test",
+            null,
+            null,
             N,
             N,
             DIM,
@@ -95,6 +97,7 @@ public final class MatrixViewerService implements ViewerService {
             "input",
             0,
             0,
+            null,
             true));
   }
 
