@@ -10,6 +10,7 @@ import org.simheat.format.Manifest;
 import org.simheat.format.Metric;
 import org.simheat.format.RunLayout;
 import org.simheat.viewer.service.ApiException;
+import org.simheat.viewer.service.DriftQueries;
 import org.simheat.viewer.service.SaliencyQueries;
 import org.simheat.viewer.service.ViewerService;
 import org.simheat.viewer.service.ViewerService.Axis;
@@ -35,6 +36,10 @@ import org.simheat.viewer.service.ViewerService.ViewRequest;
  * /api/saliency/{doc}/spec?focus=&amp;from=&amp;to=&amp;width=
  * /api/runs/{run}/saliency/{doc}?focus=&amp;from=&amp;to=&amp;width=
  * /api/runs/{run}/saliency-occurrences?position=
+ * /api/drift/{a}/{b}
+ * /api/drift/{a}/{b}/tiles/{metric}/{z}/{i}/{j}
+ * /api/drift/{a}/{b}/view?metric=&amp;agg=mean|maxabs&amp;x0=&amp;x1=&amp;y0=&amp;y1=&amp;res=
+ * /api/drift/{a}/{b}/changes/{metric}/{position}?k=&amp;axis=rows|cols
  * </pre>
  *
  * <p>Resolving a route validates every argument (run ids, metric ids, numbers) on the calling
@@ -85,6 +90,9 @@ final class ApiRoutes {
     QueryParams q = target.query();
     if (s.size() >= 2 && s.get(1).equals("saliency")) {
       return saliency(s, q);
+    }
+    if (s.size() >= 4 && s.get(1).equals("drift")) {
+      return drift(run(s.get(2)), run(s.get(3)), s, q);
     }
     if (s.size() < 2 || !s.get(1).equals("runs")) {
       return null;
@@ -154,6 +162,73 @@ final class ApiRoutes {
       return json(() -> queries.heatRow(doc, facet, position));
     }
     return null;
+  }
+
+  /**
+   * The drift routes: Δ = A − B of run a (viewed) and run b (baseline). In a view, absent ranges
+   * default to the whole matrix and {@code agg} to {@code mean}.
+   */
+  private Call drift(String a, String b, List<String> s, QueryParams q) {
+    Supplier<DriftQueries> drift =
+        () -> {
+          DriftQueries d = service.drift();
+          if (d == null) {
+            throw ApiException.notFound("this viewer does not compare runs");
+          }
+          return d;
+        };
+    if (s.size() == 4) {
+      return json(() -> drift.get().summary(a, b));
+    }
+    String what = s.get(4);
+    if (s.size() == 5 && what.equals("view")) {
+      String metric = q.get("metric") == null ? null : metric(q.get("metric"));
+      DriftQueries.Pooling pooling = pooling(q.get("agg"));
+      long x0 = orZero(q.longOrNull("x0"));
+      long y0 = orZero(q.longOrNull("y0"));
+      Long x1 = q.longOrNull("x1");
+      Long y1 = q.longOrNull("y1");
+      int res = q.intOr("res", DEFAULT_RES);
+      boolean mask = q.booleanOr("mask", false);
+      DriftQueries.ViewRequest request =
+          new DriftQueries.ViewRequest(
+              metric,
+              pooling,
+              x0,
+              x1 == null ? Long.MAX_VALUE : x1,
+              y0,
+              y1 == null ? Long.MAX_VALUE : y1,
+              res,
+              mask);
+      return () -> TileBodies.Body.of(drift.get().viewJson(a, b, request), Reply.JSON);
+    }
+    if (s.size() == 9 && what.equals("tiles")) {
+      String metric = metric(s.get(5));
+      int z = (int) QueryParams.parse("z", s.get(6), Integer.MAX_VALUE);
+      long i = QueryParams.parse("i", s.get(7), Long.MAX_VALUE);
+      long j = QueryParams.parse("j", s.get(8), Long.MAX_VALUE);
+      return json(() -> drift.get().tile(a, b, metric, z, i, j));
+    }
+    if (s.size() == 7 && what.equals("changes")) {
+      String metric = metric(s.get(5));
+      long position = QueryParams.parse("position", s.get(6), Long.MAX_VALUE);
+      int k = q.intOr("k", DriftQueries.DEFAULT_K);
+      Axis axis = axis(q.get("axis"));
+      return json(() -> drift.get().changes(a, b, metric, position, k, axis));
+    }
+    return null;
+  }
+
+  /** A drift view's pooling: {@code mean} (also when absent) or {@code maxabs}. */
+  private static DriftQueries.Pooling pooling(String value) {
+    if (value == null || value.equals("mean")) {
+      return DriftQueries.Pooling.MEAN;
+    }
+    if (value.equals("maxabs")) {
+      return DriftQueries.Pooling.MAXABS;
+    }
+    throw ApiException.badRequest(
+        "Bad agg '" + RequestTarget.echo(value) + "': choose mean or maxabs");
   }
 
   /** A saliency view as Vega-Lite; the id is resolved when the call runs (a run may be latest). */

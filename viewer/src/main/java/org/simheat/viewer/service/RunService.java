@@ -51,6 +51,7 @@ public final class RunService implements ViewerService {
   private final PairQueries pairs;
   private final long maxTileMultiplyAdds;
   private final SaliencyQueries saliency;
+  private final DriftQueries drift;
 
   /** A service over {@code dataDir} with {@link ViewerOptions#defaults()}. */
   public RunService(Path dataDir) {
@@ -82,6 +83,13 @@ public final class RunService implements ViewerService {
             options.maxViewMultiplyAdds());
     this.maxTileMultiplyAdds = options.maxTileMultiplyAdds();
     this.saliency = new SaliencyQueries(dataDir);
+    this.drift =
+        new DriftQueries(
+            registry,
+            new DriftTiles(tiles, cache, live),
+            pooler,
+            live,
+            options.maxTileMultiplyAdds());
     LOG.info("Live tiles multiply with {}", DenseProduct.describe());
   }
 
@@ -89,6 +97,12 @@ public final class RunService implements ViewerService {
   @Override
   public SaliencyQueries saliency() {
     return saliency;
+  }
+
+  /** The drift API over this service's runs. */
+  @Override
+  public DriftQueries drift() {
+    return drift;
   }
 
   /** The committed, servable runs, newest first; {@code latest} marks what "latest" means now. */

@@ -28,6 +28,14 @@ public interface ViewerService {
     return new SaliencyQueries(null);
   }
 
+  /**
+   * The comparison of two runs (Δ = A − B), or null when this service cannot compare runs (a
+   * service over something other than an output directory).
+   */
+  default DriftQueries drift() {
+    return null;
+  }
+
   /** The committed runs, newest first. */
   List<RunSummary> runs();
 

@@ -40,6 +40,55 @@ final class ViewportPooler {
   }
 
   /**
+   * What a view pools: a matrix's geometry and levels, the cost of its live tiles and the tiles
+   * themselves. A run's metric is one ({@link #of}); the difference of two aligned runs another.
+   */
+  interface Source {
+    /** The matrix's geometry. */
+    TileGeometry geometry();
+
+    /** The finest stored level; finer levels are live. */
+    int storedZoom();
+
+    /** The multiply-adds that live tile (z, i, j) takes, or +∞ when it cannot be computed. */
+    double liveCost(int z, long i, long j);
+
+    /**
+     * Tile (z, i, j); the caller has checked the level and the tile's place in the grid.
+     *
+     * @throws IOException if a table cannot be read
+     */
+    TileData tile(int z, long i, long j) throws IOException;
+  }
+
+  /** The source of a run's metric, its tiles from {@code tiles}. */
+  static Source of(TileSource tiles, OpenRun run, Metric metric) {
+    return new Source() {
+      @Override
+      public TileGeometry geometry() {
+        return run.geometry();
+      }
+
+      @Override
+      public int storedZoom() {
+        return run.manifest().storedZoom();
+      }
+
+      @Override
+      public double liveCost(int z, long i, long j) {
+        return run.liveCapable()
+            ? LiveTileComputer.multiplyAdds(run, z, i, j)
+            : Double.POSITIVE_INFINITY;
+      }
+
+      @Override
+      public TileData tile(int z, long i, long j) throws IOException {
+        return tiles.tile(run, metric, z, i, j);
+      }
+    };
+  }
+
+  /**
    * Pools columns [x0, x1) × rows [y0, y1), already checked to lie inside the matrix, without the
    * self-pairs when {@code hideSelfPairs} and the run is symmetric.
    *
@@ -55,14 +104,54 @@ final class ViewportPooler {
       int res,
       boolean hideSelfPairs)
       throws IOException {
-    TileGeometry g = run.geometry();
-    int z = level(run, x0, x1, y0, y1, res);
+    boolean symmetric = run.manifest().symmetric();
+    if (hideSelfPairs && symmetric) {
+      return pool(
+          of(tiles, run, metric),
+          new long[] {x0, x1, y0, y1},
+          res,
+          (s, bins) -> mask.apply(run, metric, s, bins),
+          null);
+    }
+    MaskState state;
+    if (symmetric) {
+      state = MaskState.OFF;
+    } else {
+      state = hideSelfPairs ? MaskState.IGNORED : MaskState.NOT_APPLICABLE;
+    }
+    return pool(of(tiles, run, metric), new long[] {x0, x1, y0, y1}, res, null, state);
+  }
+
+  /** Removes the self-pairs of the deferred diagonal cells of span s from the bins. */
+  @FunctionalInterface
+  interface Masking {
+    /**
+     * Removes them.
+     *
+     * @return what was done
+     * @throws IOException if the embeddings cannot be read
+     */
+    MaskState apply(long span, BinAccumulator bins) throws IOException;
+  }
+
+  /**
+   * Pools the region {x0, x1, y0, y1} of a source, already checked to lie inside the matrix: with
+   * {@code masking}, diagonal cells are deferred to it; without, the cells say {@code state}.
+   *
+   * @throws IOException if a tile cannot be read
+   */
+  ViewCells pool(Source src, long[] region, int res, Masking masking, MaskState state)
+      throws IOException {
+    long x0 = region[0];
+    long x1 = region[1];
+    long y0 = region[2];
+    long y1 = region[3];
+    TileGeometry g = src.geometry();
+    int z = level(src, x0, x1, y0, y1, res);
     long s = g.span(z);
     ViewAxis cols = axis(x0, x1, s * factor(cells(x0, x1, s), res), g.cols());
     ViewAxis rows = axis(y0, y1, s * factor(cells(y0, y1, s), res), g.rows());
-    boolean symmetric = run.manifest().symmetric();
-    boolean masking = hideSelfPairs && symmetric;
-    boolean live = z > run.manifest().storedZoom();
+    boolean live = z > src.storedZoom();
     BinAccumulator bins = new BinAccumulator(rows.bins() * cols.bins(), live);
     long cr0 = rows.from() / s;
     long cr1 = ceilDiv(rows.to(), s);
@@ -71,7 +160,7 @@ final class ViewportPooler {
     int t = g.tileSize();
     for (long ti = cr0 / t; ti <= (cr1 - 1) / t; ti++) {
       for (long tj = cc0 / t; tj <= (cc1 - 1) / t; tj++) {
-        TileData tile = tiles.tile(run, metric, z, ti, tj);
+        TileData tile = src.tile(z, ti, tj);
         Window w =
             new Window(
                 z,
@@ -83,50 +172,46 @@ final class ViewportPooler {
                 cc1,
                 rows.binSpan() / s,
                 cols.binSpan() / s,
-                masking);
+                masking != null);
         fold(g, tile, w, cols.bins(), bins);
       }
     }
-    MaskState state;
-    if (masking) {
-      state = mask.apply(run, metric, s, bins);
-    } else if (symmetric) {
-      state = MaskState.OFF;
-    } else {
-      state = hideSelfPairs ? MaskState.IGNORED : MaskState.NOT_APPLICABLE;
-    }
-    return bins.finish(z, s, rows, cols, state);
+    MaskState done = masking != null ? masking.apply(s, bins) : state;
+    return bins.finish(z, s, rows, cols, done);
   }
 
   /** The level a viewport is drawn from (see the class comment). */
   int level(OpenRun run, long x0, long x1, long y0, long y1, int res) {
-    TileGeometry g = run.geometry();
+    return level(of(tiles, run, null), x0, x1, y0, y1, res);
+  }
+
+  /** The level a viewport of a source is drawn from (see the class comment). */
+  int level(Source src, long x0, long x1, long y0, long y1, int res) {
+    TileGeometry g = src.geometry();
     long coarsest = 1L << g.maxZoom();
     long s = Math.min(idealSpan(x1 - x0, res, coarsest), idealSpan(y1 - y0, res, coarsest));
-    while (s < coarsest && tooCostly(run, s, x0, x1, y0, y1, res)) {
+    while (s < coarsest && tooCostly(src, s, x0, x1, y0, y1, res)) {
       s <<= 1;
     }
     return g.maxZoom() - Long.numberOfTrailingZeros(s);
   }
 
-  private boolean tooCostly(OpenRun run, long s, long x0, long x1, long y0, long y1, int res) {
+  private boolean tooCostly(Source src, long s, long x0, long x1, long y0, long y1, int res) {
     long cx = cells(x0, x1, s);
     long cy = cells(y0, y1, s);
     if (cx * cy > (long) CELL_BUDGET * res * res) {
       return true;
     }
-    int z = run.geometry().maxZoom() - Long.numberOfTrailingZeros(s);
-    if (z <= run.manifest().storedZoom()) {
+    TileGeometry g = src.geometry();
+    int z = g.maxZoom() - Long.numberOfTrailingZeros(s);
+    if (z <= src.storedZoom()) {
       return false;
     }
-    if (!run.liveCapable()) {
-      return true;
-    }
-    long t = run.geometry().tileSize();
+    long t = g.tileSize();
     double cost = 0;
     for (long ti = (y0 / s) / t; ti <= (ceilDiv(y1, s) - 1) / t; ti++) {
       for (long tj = (x0 / s) / t; tj <= (ceilDiv(x1, s) - 1) / t; tj++) {
-        cost += LiveTileComputer.multiplyAdds(run, z, ti, tj);
+        cost += src.liveCost(z, ti, tj);
         if (cost > maxLiveMultiplyAdds) {
           return true;
         }

@@ -14,6 +14,11 @@ final class ColorDomain {
     return !"l2".equals(metric);
   }
 
+  /** {−m, m} with m the largest |value| (signed differences, such as the Δ of a drift view). */
+  static double[] symmetric(double[] values) {
+    return of("cosine", values);
+  }
+
   /** {lo, hi} for the values of a metric. */
   static double[] of(String metric, double[] values) {
     double lo = Double.POSITIVE_INFINITY;

@@ -65,12 +65,27 @@ public final class ViewSpecBuilder {
   private final String metric;
   private final String agg;
   private final ViewCells cells;
+  private final Drift drift;
 
-  private ViewSpecBuilder(Manifest manifest, String metric, String agg, ViewCells cells) {
+  /**
+   * What makes a view a drift view: Δ = A − B of two aligned runs, the manifest being A's. Its
+   * cells' mean is the mean Δ and their max the max |Δ| (agg {@code mean} or {@code maxabs}).
+   *
+   * @param a the viewed run's id
+   * @param b the baseline run's id
+   * @param storedZoom the finest level both runs store (what {@code usermeta.storedZoom} says)
+   * @param live whether the cells come from a level computed live (every pair of both runs)
+   * @param maxAbsAvailable whether max |Δ| is known at this level (live levels only)
+   */
+  public record Drift(String a, String b, int storedZoom, boolean live, boolean maxAbsAvailable) {}
+
+  private ViewSpecBuilder(
+      Manifest manifest, String metric, String agg, ViewCells cells, Drift drift) {
     this.manifest = manifest;
     this.metric = metric;
     this.agg = agg;
     this.cells = cells;
+    this.drift = drift;
   }
 
   /**
@@ -105,15 +120,43 @@ public final class ViewSpecBuilder {
     return out.toByteArray();
   }
 
+  /**
+   * The spec of a drift view, Δ = A − B (see {@link Drift}), coloured by {@code agg} ({@code mean}
+   * or {@code maxabs}) on a diverging scale symmetric about 0, written as {@link #json}.
+   *
+   * @param manifest run A's manifest
+   * @throws IllegalArgumentException if the cells lack {@code agg} or their axes lack labels
+   */
+  public static byte[] driftJson(
+      Manifest manifest, String metric, String agg, ViewCells cells, Drift drift) {
+    ViewSpecBuilder b = checked(new ViewSpecBuilder(manifest, metric, agg, cells, drift));
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + 256 * cells.pairs().length);
+    try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+      b.write(g);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write the view's spec", e);
+    }
+    return out.toByteArray();
+  }
+
   private static ViewSpecBuilder checked(
       Manifest manifest, String metric, String agg, ViewCells cells) {
-    if (cells.values(agg) == null) {
-      throw new IllegalArgumentException("The view's cells hold no " + agg + " values");
+    return checked(new ViewSpecBuilder(manifest, metric, agg, cells, null));
+  }
+
+  private static ViewSpecBuilder checked(ViewSpecBuilder b) {
+    if (b.values() == null) {
+      throw new IllegalArgumentException("The view's cells hold no " + b.agg + " values");
     }
-    if (cells.rows().first() == null || cells.cols().first() == null) {
+    if (b.cells.rows().first() == null || b.cells.cols().first() == null) {
       throw new IllegalArgumentException("The view's axes are not labelled");
     }
-    return new ViewSpecBuilder(manifest, metric, agg, cells);
+    return b;
+  }
+
+  /** The values the colour encodes: a drift view's {@code maxabs} are its cells' max. */
+  private double[] values() {
+    return drift != null && agg.equals("maxabs") ? cells.max() : cells.values(agg);
   }
 
   /** Writes the spec: its small parts as trees, the cells streamed in place of data.values. */
@@ -138,7 +181,8 @@ public final class ViewSpecBuilder {
 
   /** The spec without its cells: {@code data} holds only its name. */
   private ObjectNode spec() {
-    double[] domain = ColorDomain.of(metric, cells.values(agg));
+    double[] domain =
+        drift != null ? ColorDomain.symmetric(values()) : ColorDomain.of(metric, values());
     ObjectNode spec = JSON.objectNode();
     spec.put("$schema", SCHEMA);
     spec.put("description", description());
@@ -155,6 +199,19 @@ public final class ViewSpecBuilder {
   }
 
   private String description() {
+    if (drift != null) {
+      return String.format(
+          "Δ %s (%s) of runs %s − %s: rows %d..%d × columns %d..%d at level %d",
+          metric,
+          agg,
+          drift.a(),
+          drift.b(),
+          cells.rows().from(),
+          cells.rows().to() - 1,
+          cells.cols().from(),
+          cells.cols().to() - 1,
+          cells.level());
+    }
     return String.format(
         "%s (%s) of run %s: rows %d..%d × columns %d..%d at level %d",
         metric,
@@ -187,8 +244,19 @@ public final class ViewSpecBuilder {
     m.put("maxZoom", manifest.maxZoom());
     m.put("storedZoom", manifest.storedZoom());
     m.put("symmetric", manifest.symmetric());
-    m.set("aggregations", strings(manifest.aggregations().toArray(String[]::new)));
     m.set("domain", JSON.arrayNode().add(domain[0]).add(domain[1]));
+    if (drift != null) {
+      m.put("storedZoom", drift.storedZoom());
+      m.set("drift", JSON.objectNode().put("a", drift.a()).put("b", drift.b()));
+      m.put("live", drift.live());
+      m.put("maxAbsAvailable", drift.maxAbsAvailable());
+      m.set("aggregations", drift.maxAbsAvailable() ? strings("mean", "maxabs") : strings("mean"));
+      if (cells.mask() == MaskState.IGNORED) {
+        m.put("maskIgnored", "drift views keep the self-pairs");
+      }
+      return m;
+    }
+    m.set("aggregations", strings(manifest.aggregations().toArray(String[]::new)));
     m.set("globalRange", globalRange());
     putMask(m);
     return m;
@@ -233,7 +301,7 @@ public final class ViewSpecBuilder {
     SerializedString[] rowRanges = serialized(ranges(rows));
     SerializedString[] colLabels = serialized(labels(cols));
     SerializedString[] colRanges = serialized(ranges(cols));
-    double[] value = cells.values(agg);
+    double[] value = values();
     MaxPairs maxPairs = cells.maxPairs();
     for (int r = 0; r < rows.bins(); r++) {
       for (int c = 0; c < cols.bins(); c++) {
@@ -372,14 +440,14 @@ public final class ViewSpecBuilder {
   private ObjectNode color(double[] domain) {
     ObjectNode scale = JSON.objectNode().put("type", "linear");
     scale.set("domain", JSON.arrayNode().add(domain[0]).add(domain[1]));
-    if (ColorDomain.diverging(metric)) {
+    if (drift != null || ColorDomain.diverging(metric)) {
       scale.put("domainMid", 0).put("scheme", "redblue").put("reverse", true);
     } else {
       scale.put("scheme", "viridis");
     }
     scale.put("clamp", true);
     ObjectNode enc = JSON.objectNode().put("field", "value").put("type", "quantitative");
-    enc.put("title", metric + " (" + agg + ")");
+    enc.put("title", drift != null ? "Δ " + metric + " (A − B)" : metric + " (" + agg + ")");
     enc.set("scale", scale);
     return enc;
   }
@@ -403,12 +471,15 @@ public final class ViewSpecBuilder {
         t.addObject()
             .put("field", a)
             .put("type", "quantitative")
-            .put("title", a)
+            .put("title", drift == null ? a : a.equals("mean") ? "mean Δ" : "max |Δ|")
             .put("format", ".4f");
       }
     }
     if (cells.maxPairs() != null) {
-      t.addObject().put("field", "maxPair").put("type", "nominal").put("title", "max pair");
+      t.addObject()
+          .put("field", "maxPair")
+          .put("type", "nominal")
+          .put("title", drift == null ? "max pair" : "max |Δ| pair");
     }
     return t;
   }
@@ -420,7 +491,7 @@ public final class ViewSpecBuilder {
     return c;
   }
 
-  private static ArrayNode strings(String[] values) {
+  private static ArrayNode strings(String... values) {
     ArrayNode a = JSON.arrayNode();
     for (String v : values) {
       a.add(v);
