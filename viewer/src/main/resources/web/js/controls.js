@@ -206,8 +206,10 @@ export class Controls {
 
   showReadout(q, meta, count) {
     const span = meta.span ?? '?';
-    const level = chip('Level', span === 1 ? `${meta.level ?? '?'} · 1:1` : `${meta.level ?? '?'} · ${span}×${span}`);
-    level.title = span === 1 ? 'One token per cell' : `Each cell pools ${span} × ${span} tokens`;
+    const live = meta.drift ? (meta.live ? ' · live' : ' · stored') : '';
+    const level = chip('Level', `${meta.level ?? '?'} · ${span === 1 ? '1:1' : `${span}×${span}`}${live}`);
+    level.title = (span === 1 ? 'One token per cell' : `Each cell pools ${span} × ${span} tokens`)
+      + (meta.drift ? (meta.live ? '; computed live from both runs\' embeddings' : '; from both runs\' stored means') : '');
     $('readout').replaceChildren(
       chip('Rows', `${fmt.format(q.y0)}–${fmt.format(q.y1 - 1)}`),
       chip('Cols', `${fmt.format(q.x0)}–${fmt.format(q.x1 - 1)}`),

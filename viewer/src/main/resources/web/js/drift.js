@@ -68,7 +68,8 @@ export class DriftPicker {
  */
 export function showChanges(els, answer, metric, onJump) {
   const { title, list, moves } = els;
-  title.replaceChildren('Top changed neighbours of ', tokenName(answer.token), ` · ${metric}`);
+  title.replaceChildren('Top changed neighbours of ', tokenName(answer.token));
+  title.title = `The tokens whose ${metric} with ${answer.token} changed most (Δ = A − B)`;
   const biggest = Math.max(...answer.changed.map((c) => Math.abs(c.delta)), 0);
   const head = document.createElement('li');
   head.className = 'changes-head';
@@ -104,6 +105,7 @@ export function showChanges(els, answer, metric, onJump) {
 /** Clears the drift additions of the neighbours section (leaving drift mode or no selection). */
 export function clearChanges(els) {
   els.list.classList.remove('changes');
+  els.title.title = '';
   els.moves.hidden = true;
   els.moves.replaceChildren();
   delete document.body.dataset.driftChanges;
