@@ -195,7 +195,7 @@ function runsChanged(next) {
   }
   const viewed = manifest.runId;
   if (!runs.some((r) => r.runId === viewed)) showGone(viewed);
-  else if (state.drift && !runs.some((r) => r.runId === state.drift)) showGone(state.drift);
+  else if (state.drift && !runs.some((r) => r.runId === state.drift)) baselineGone(state.drift);
   controls.showRuns(runs, viewed, gone);
   controls.showOrderSwitch(manifest, runs);
   driftPicker.show(viewed, runs, state.drift);
@@ -222,24 +222,33 @@ function showNewRun(run) {
   body.newRun = run.runId;
 }
 
+/** Drift mode's baseline was deleted: the viewed run alone, with a banner saying why. */
+async function baselineGone(b) {
+  try {
+    await applyState({ ...state, drift: null });
+    showGone(b, true);
+  } catch (e) {
+    fail(e);
+  }
+}
+
 /**
  * Shows (or hides, for null) the banner of a run deleted from the data directory while shown: the
- * viewed run, or drift mode's baseline.
+ * viewed run, or (baseline true) the baseline of the comparison that was left.
  */
-function showGone(runId) {
-  gone = runId;
+function showGone(runId, baseline = false) {
+  gone = baseline ? null : runId;
   const banner = $('run-gone');
   banner.hidden = !runId;
   if (!runId) {
     delete body.runGone;
     return;
   }
-  const baselineGone = state.drift === runId && manifest && manifest.runId !== runId;
-  banner.textContent = baselineGone
-    ? `Run ${runId}, the baseline of this comparison, was deleted from the data directory. Pick another run to compare with.`
+  banner.textContent = baseline
+    ? `Run ${runId}, the baseline of the comparison, was deleted from the data directory. Pick another run to compare with.`
     : `Run ${runId} was deleted from the data directory. Pick another run above.`;
   body.runGone = runId;
-  if (!baselineGone) {
+  if (!baseline) {
     controls.showRuns(runs, runId, runId);
     chart.classList.remove('is-loading');
     body.state = 'error';
@@ -503,7 +512,8 @@ function fail(e) {
 function runGone(e) {
   const named = /run (\S+) no longer exists/.exec(e.message);
   const id = named ? named[1] : manifest && manifest.runId;
-  if (manifest && (id === manifest.runId || id === state.drift)) showGone(id);
+  if (manifest && id === manifest.runId) showGone(id);
+  else if (manifest && id === state.drift) baselineGone(id);
   else notify(e.message);
 }
 

@@ -216,7 +216,8 @@ export class Inspector {
 
 function profileSpec(values, sel, xdom, meta, width) {
   const x = { field: 'x', type: 'quantitative', scale: { domain: xdom, nice: false, zero: false }, axis: { title: 'Column position', tickCount: 5, format: 'd' } };
-  const y = { field: 'value', type: 'quantitative', scale: { zero: false }, axis: { title: `${meta.agg || ''} ${meta.metric || ''}`.trim(), tickCount: 4 } };
+  const named = meta.drift ? `${meta.agg === 'maxabs' ? 'max |Δ|' : 'Δ'} ${meta.metric}` : `${meta.agg || ''} ${meta.metric || ''}`.trim();
+  const y = { field: 'value', type: 'quantitative', scale: { zero: false }, axis: { title: named, tickCount: 4 } };
   const layers = [
     { mark: { type: 'line', color: '#2563eb', strokeWidth: 1.5, clip: true }, encoding: { x, y } },
     {

@@ -96,19 +96,21 @@ export class RunWatch {
       return;
     }
     this.busy = true;
+    let runs = null;
     try {
-      const runs = await this.fetchRuns();
+      runs = await this.fetchRuns();
       document.body.dataset.runsPolled = String(++this.polled);
-      const key = keyOf(runs);
-      if (key !== this.key) {
-        this.key = key;
-        this.onRuns(runs);
-      }
+      delete document.body.dataset.runsPollError;
     } catch (e) {
       document.body.dataset.runsPollError = String((e && e.message) || e);
     } finally {
       this.busy = false;
       this.schedule();
+    }
+    const key = runs && keyOf(runs);
+    if (runs && key !== this.key) {
+      this.key = key;
+      this.onRuns(runs);
     }
   }
 }

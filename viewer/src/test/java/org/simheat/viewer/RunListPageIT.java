@@ -202,6 +202,30 @@ class RunListPageIT {
     assertThat(page.canvasColours()).isGreaterThan(40);
   }
 
+  @Test
+  void theBaselineOfAComparisonDeletedLeavesTheComparisonWithABanner() throws IOException {
+    Fixture.copyDataDir(data);
+    commit(NEWER, "2026-11-23T07:00:00Z", true);
+    serve();
+    page.open("#run=" + NEWER + "&drift=" + RUN);
+    assertThat(page.data("drift")).as("copies of one run align").isEqualTo(RUN);
+
+    delete(RUN, NEWER);
+    page.awaitReady(
+        "document.body.dataset.runGone === '" + RUN + "' && !document.body.dataset.drift");
+    assertThat(content("run-gone"))
+        .isEqualTo(
+            "Run "
+                + RUN
+                + ", the baseline of the comparison, was deleted from the data directory."
+                + " Pick another run to compare with.");
+    assertThat(page.text("run")).isEqualTo(NEWER);
+    assertThat(page.text("drift")).isEmpty();
+    assertThat(options()).containsExactly(NEWER);
+    assertThat(browser.evaluate("location.hash").asText()).doesNotContain("drift=");
+    assertThat(page.canvasColours()).isGreaterThan(40);
+  }
+
   private void serve() throws IOException {
     server = ViewerServer.start(new RunService(data), ServerOptions.defaults().withPort(0));
     page =
