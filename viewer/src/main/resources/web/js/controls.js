@@ -82,7 +82,7 @@ export class Controls {
     $('pct').value = state.pct;
     $('pct-out').value = `${state.pct}%`;
     this.showDomainFields(state);
-    this.showFacts(manifest, drift);
+    this.showFacts(manifest);
   }
 
   /**
@@ -216,9 +216,8 @@ export class Controls {
       level, chip('Cells', fmt.format(count)));
   }
 
-  showFacts(m, drift) {
+  showFacts(m) {
     const facts = [
-      ...(drift ? [['Compared with', drift.b], ['Δ', 'this run − that run']] : []),
       ['Input', inputFact(m)],
       ['Metrics', m.metrics.join(', ')],
       ['Matrix', `${fmt.format(m.n)} × ${fmt.format(m.nCols)}${m.symmetric ? ' (symmetric)' : ''}`],
@@ -227,7 +226,7 @@ export class Controls {
       ['Order', orderFact(m)],
       ...(m.order && m.order.algorithm ? [['Clustering', `${m.order.algorithm}${m.order.seed != null ? `, seed ${m.order.seed}` : ''}`]] : []),
       ['Neighbours', m.neighbors ? `top ${m.neighbors.k}` : '—'],
-      ['Created', m.createdAt ? m.createdAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC') : '—'],
+      ['Created', m.createdAt ? m.createdAt.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC') : '—'],
     ];
     const uris = [m.source, m.colsSource].filter((s) => s && s.uri).map((s) => s.uri).join('\n');
     $('run-facts').replaceChildren(...facts.flatMap(([k, v]) => {
