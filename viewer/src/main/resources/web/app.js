@@ -67,7 +67,7 @@ let hashTimer = null;
 let drift = null;
 let gone = null;
 
-const driftPicker = new DriftPicker($('drift'), api, (b) => applyState({ ...state, drift: b, agg: 'mean' }).catch(fail));
+const driftPicker = new DriftPicker($('drift-picker'), api, (b) => applyState({ ...state, drift: b, agg: 'mean' }).catch(fail));
 
 const controls = new Controls({
   runChanged: (run) => applyState({ ...defaults(), run }).catch(fail),

@@ -6,7 +6,8 @@
 
 import { RES_CHOICES } from './state.js';
 import { DIVERGING, SEQUENTIAL, defaultScheme } from './colour.js';
-import { orderLabel, runLabel, runTitle } from './run-list.js';
+import { orderLabel, runParts, runTags, runTitle, shortTime } from './run-list.js';
+import { Picker } from './picker.js';
 
 const $ = (id) => document.getElementById(id);
 const fmt = new Intl.NumberFormat('en-US');
@@ -18,7 +19,7 @@ export class Controls {
    */
   constructor(cb) {
     this.state = null;
-    $('run').addEventListener('change', (e) => cb.runChanged(e.target.value));
+    this.runPicker = new Picker($('run-picker'), (run) => cb.runChanged(run));
     $('order-switch').addEventListener('click', (e) => cb.orderSwitched(e.currentTarget.dataset.run));
     $('view-tokens').addEventListener('click', () => cb.modeChanged('tokens'));
     $('view-clusters').addEventListener('click', () => cb.modeChanged('clusters'));
@@ -90,23 +91,18 @@ export class Controls {
    * title), the viewed one selected; a viewed run that was deleted stays, disabled, as "deleted".
    */
   showRuns(runs, viewed, gone) {
-    const select = $('run');
-    const items = runs.map((r) => {
-      const o = el('option', runLabel(r));
-      o.value = r.runId;
-      o.title = runTitle(r);
-      return o;
-    });
+    const items = runs.map((r) => ({
+      value: r.runId,
+      parts: runParts(r),
+      tags: runTags(r),
+      label: `${r.runId} · ${shortTime(r.createdAt)}${r.latest ? ' · latest' : ''}`,
+      title: runTitle(r),
+      className: r.latest ? 'is-latest' : '',
+    }));
     if (gone && !runs.some((r) => r.runId === gone)) {
-      const o = el('option', `${gone} · deleted`);
-      o.value = gone;
-      o.disabled = true;
-      items.unshift(o);
+      items.unshift({ value: gone, parts: [gone, 'deleted'], label: `${gone} · deleted`, disabled: true, className: 'is-gone' });
     }
-    select.replaceChildren(...items);
-    select.value = viewed;
-    const current = runs.find((r) => r.runId === viewed);
-    select.title = current ? runTitle(current) : '';
+    this.runPicker.setItems(items, viewed);
   }
 
   /**

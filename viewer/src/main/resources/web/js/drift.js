@@ -1,24 +1,24 @@
 // Drift mode's own pieces: the "Compare with" picker and the changes panel. The picker offers every
 // other run as the baseline B of Δ = A − B (A the viewed run); whether a pair aligns is asked of
 // /api/drift/{a}/{b} once per pair and remembered, and a run that does not align is listed
-// disabled with the server's reason as its title (data-aligned on each option: true | false, once
-// known). The changes panel lists, for the selected row token, the tokens whose score with it
+// disabled with the server's reason under it and as its title (data-aligned on each entry: true |
+// false, once known). The changes panel lists, for the selected row token, the tokens whose score with it
 // changed most (token, A, B, Δ; a click jumps to that cell) and the neighbours that entered or left
 // its top k.
 
 import { isAbort } from './api.js';
+import { Picker } from './picker.js';
 import { shortTime } from './run-list.js';
 
 const NONE = '';
 
 export class DriftPicker {
-  /** select: the <select>; api: the API module; onPick(b or null) when the analyst picks. */
-  constructor(select, api, onPick) {
-    this.select = select;
+  /** root: the picker's element (see picker.js); api: the API module; onPick(b or null). */
+  constructor(root, api, onPick) {
+    this.picker = new Picker(root, (value) => onPick(value === NONE ? null : value));
     this.api = api;
     this.checks = new Map();
     this.shown = null;
-    select.addEventListener('change', () => onPick(select.value === NONE ? null : select.value));
   }
 
   /**
@@ -37,28 +37,27 @@ export class DriftPicker {
 
   /** Lists the baselines for the viewed run a among runs, b (or null) selected. */
   show(a, runs, b) {
-    const shown = { a, b, ids: runs.map((r) => r.runId).join(',') };
+    const shown = {};
     this.shown = shown;
-    const none = option(NONE, 'none');
-    const others = runs.filter((r) => r.runId !== a).map((r) => {
-      const o = option(r.runId, `${r.runId} · ${shortTime(r.createdAt)}`);
-      o.disabled = r.runId !== b;
-      o.title = 'Checking whether the runs align…';
+    const others = runs.filter((r) => r.runId !== a);
+    const none = { value: NONE, parts: ['none'], label: 'none', title: 'Show this run alone' };
+    this.picker.setItems([none, ...others.map((r) => ({
+      value: r.runId,
+      parts: [r.runId, shortTime(r.createdAt)],
+      label: `${r.runId} · ${shortTime(r.createdAt)}`,
+      note: r.runId === b ? null : 'checking…',
+      disabled: r.runId !== b,
+      title: 'Checking whether the runs align…',
+    }))], b || NONE);
+    this.picker.disabled = others.length === 0;
+    for (const r of others) {
       this.check(a, r.runId).then((answer) => {
         if (this.shown !== shown) return;
-        o.dataset.aligned = String(answer.aligned === true);
-        o.disabled = !answer.aligned;
-        o.title = answer.aligned
-          ? `Show Δ = ${a} − ${r.runId} (${answer.metrics.join(', ')})`
-          : `Does not align: ${answer.reason}`;
-        if (!answer.aligned) o.textContent = `${r.runId} · ${shortTime(r.createdAt)} · does not align`;
+        this.picker.update(r.runId, answer.aligned
+          ? { disabled: false, note: null, data: { aligned: 'true' }, title: `Show Δ = ${a} − ${r.runId} (${answer.metrics.join(', ')})` }
+          : { disabled: true, note: 'does not align', detail: answer.reason, data: { aligned: 'false' }, title: `Does not align: ${answer.reason}` });
       });
-      return o;
-    });
-    this.select.replaceChildren(none, ...others);
-    this.select.value = b || NONE;
-    this.select.disabled = others.length === 0;
-    this.select.title = others.length ? 'Show this run minus another run (Δ = A − B)' : 'No other run to compare with';
+    }
   }
 }
 
@@ -141,13 +140,6 @@ function tokenName(token) {
   t.className = 'tok-name';
   t.textContent = token;
   return t;
-}
-
-function option(value, text) {
-  const o = document.createElement('option');
-  o.value = value;
-  o.textContent = text;
-  return o;
 }
 
 function empty(text) {

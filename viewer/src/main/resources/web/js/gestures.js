@@ -81,7 +81,7 @@ export function attachKeys(ctl) {
   const zoomKeys = { Equal: 1 / 1.5, NumpadAdd: 1 / 1.5, Minus: 1.5, NumpadSubtract: 1.5 };
   document.addEventListener('keydown', (e) => {
     const target = e.target;
-    if (target.closest && target.closest('input, select, textarea')) return;
+    if (target.closest && target.closest('input, select, textarea, .picker')) return;
     if (e.ctrlKey || e.metaKey) return;
     const step = e.shiftKey ? 0.5 : 0.1;
     let action = {

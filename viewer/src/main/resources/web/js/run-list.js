@@ -9,10 +9,17 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 
 /** The picker's line for a run: "id · Nov 22 08:38 · input.npy · N 600, d 8 · cosine, dot · input order · latest". */
 export function runLabel(r) {
-  return [
-    r.runId, shortTime(r.createdAt), inputName(r), shape(r), (r.metrics || []).join(', '), orderLabel(r),
-    ...(r.symmetric === false ? ['cross'] : []), ...(r.latest ? ['latest'] : []),
-  ].filter(Boolean).join(' · ');
+  return [...runParts(r), ...runTags(r)].join(' · ');
+}
+
+/** The columns of a run's picker line: id, time, input, shape, metrics, order. */
+export function runParts(r) {
+  return [r.runId, shortTime(r.createdAt), inputName(r), shape(r), (r.metrics || []).join(', '), orderLabel(r)];
+}
+
+/** The tags ending a run's picker line: cross, latest. */
+export function runTags(r) {
+  return [...(r.symmetric === false ? ['cross'] : []), ...(r.latest ? ['latest'] : [])];
 }
 
 /** The picker's hover text for a run: its inputs' full URIs, reader and fingerprint. */

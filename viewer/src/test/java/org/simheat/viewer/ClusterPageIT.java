@@ -86,7 +86,8 @@ class ClusterPageIT {
     String options =
         browser
             .evaluate(
-                "[...document.querySelectorAll('#run option')].map(o => o.textContent).join('|')")
+                "[...document.querySelectorAll('#run-options [role=option]')]"
+                    + ".map(o => o.textContent).join('|')")
             .asText();
     assertThat(options.split("\\|"))
         .anySatisfy(

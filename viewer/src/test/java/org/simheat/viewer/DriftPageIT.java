@@ -177,14 +177,33 @@ class DriftPageIT {
   void aRunThatDoesNotAlignIsListedDisabledWithItsReason() throws IOException {
     page.open("#run=" + a);
     page.await(
-        "[...document.querySelectorAll('#drift option')].every(o => !o.value || o.dataset.aligned)");
+        "[...document.querySelectorAll('#drift-options [role=option]')]"
+            + ".every(o => !o.dataset.value || o.dataset.aligned)");
     JsonNode refusal = page.getJson("api/drift/" + a + "/" + s);
     assertThat(refusal.get("aligned").asBoolean()).isFalse();
-    assertThat(disabled("drift", s)).isTrue();
-    assertThat(title("drift", s)).isEqualTo("Does not align: " + refusal.get("reason").asText());
-    assertThat(title("drift", s)).contains("recompute one with --order-from the other");
-    assertThat(disabled("drift", b)).isFalse();
-    assertThat(options("drift").get(0)).isEqualTo(":none");
+    assertThat(entryDisabled(s)).isTrue();
+    assertThat(entry(s, "title")).isEqualTo("Does not align: " + refusal.get("reason").asText());
+    assertThat(entry(s, "title")).contains("recompute one with --order-from the other");
+    assertThat(entry(s, "textContent"))
+        .as("the reason is shown under the run too")
+        .endsWith(" · does not align" + refusal.get("reason").asText());
+    assertThat(entryDisabled(b)).isFalse();
+    assertThat(entry("", "textContent")).isEqualTo("none");
+
+    // A disabled entry cannot be picked, by click or by keys.
+    browser.evaluate("document.getElementById('drift').click()");
+    browser.evaluate("document.querySelector('#drift-options [data-value=\"" + s + "\"]').click()");
+    browser.press("End", 0);
+    assertThat(
+            browser
+                .evaluate("document.querySelector('#drift-options .active').dataset.value")
+                .asText())
+        .isEqualTo(b);
+    Files.createDirectories(SCREENSHOTS);
+    Files.write(SCREENSHOTS.resolve("page-drift-picker.png"), browser.screenshot());
+    browser.press("Escape", 0);
+    assertThat(page.data("drift")).isEmpty();
+    assertThat(page.text("drift")).isEmpty();
     assertThat(page.data("drift")).isEmpty();
 
     page.open("#run=" + a + "&drift=" + s);
@@ -249,8 +268,11 @@ class DriftPageIT {
   void theComparisonLivesInTheUrl() throws IOException {
     page.open("#run=" + a + "&metric=dot");
     page.await(
-        "document.querySelector('#drift option[value=\"" + b + "\"]').dataset.aligned === 'true'");
-    choose("drift", b);
+        "document.querySelector('#drift-options [data-value=\""
+            + b
+            + "\"]').dataset.aligned"
+            + " === 'true'");
+    compareWith(b);
     page.awaitReady("document.body.dataset.drift === '" + b + "'");
     page.await("location.hash.includes('drift=" + b + "')");
     String hash = browser.evaluate("location.hash").asText();
@@ -266,7 +288,7 @@ class DriftPageIT {
         .containsExactly("cosine:cosine", "dot:dot");
     assertThat(page.data("crosshair")).isEqualTo("110,120");
 
-    choose("drift", "");
+    compareWith("");
     page.awaitReady("document.body.dataset.drift === ''");
     page.await("!location.hash.includes('drift=')");
     assertThat(options("agg"))
@@ -372,15 +394,30 @@ class DriftPageIT {
     return out;
   }
 
+  /** Picks an entry of the Compare-with picker as a hand would: open it, click the entry. */
+  private static void compareWith(String value) throws IOException {
+    browser.evaluate(
+        "document.getElementById('drift').click();"
+            + " document.querySelector('#drift-options [data-value=\""
+            + value
+            + "\"]').click()");
+  }
+
   private static boolean disabled(String id, String value) throws IOException {
     return browser
         .evaluate("document.querySelector('#" + id + " option[value=\"" + value + "\"]').disabled")
         .asBoolean();
   }
 
-  private static String title(String id, String value) throws IOException {
+  private static boolean entryDisabled(String value) throws IOException {
+    return "true".equals(entry(value, "getAttribute('aria-disabled')"));
+  }
+
+  /** A property (or call) of the Compare-with entry of a run ("" for none). */
+  private static String entry(String value, String property) throws IOException {
     return browser
-        .evaluate("document.querySelector('#" + id + " option[value=\"" + value + "\"]').title")
+        .evaluate(
+            "document.querySelector('#drift-options [data-value=\"" + value + "\"]')." + property)
         .asText();
   }
 

@@ -122,8 +122,32 @@ class RunListPageIT {
     assertThat(page.text("run")).isEqualTo(RUN);
     assertThat(browser.evaluate("document.getElementById('run').title").asText())
         .contains(Fixture.dir().resolve("input.npy").getFileName().toString());
+    assertThat(browser.evaluate("document.getElementById('run').textContent").asText())
+        .isEqualTo(RUN + " · " + optionText(RUN).split(" · ")[1] + " · latest▾");
+
+    browser.evaluate("document.getElementById('run').click()");
+    page.await("!document.getElementById('run-options').hidden");
+    assertThat(browser.evaluate("document.activeElement.id").asText()).isEqualTo("run-options");
+    assertThat(active()).as("the list opens on the viewed run").isEqualTo(RUN);
     Files.createDirectories(SCREENSHOTS);
     Files.write(SCREENSHOTS.resolve("page-picker.png"), browser.screenshot());
+
+    // Keys move through the list and Enter picks, as in a <select>.
+    browser.press("ArrowUp", 0);
+    String next = active();
+    assertThat(next).isNotEqualTo(RUN);
+    browser.press("Enter", 0);
+    page.awaitReady("location.hash.includes('run=" + next + "')");
+    assertThat(page.text("run")).isEqualTo(next);
+    assertThat(browser.evaluate("document.getElementById('run-options').hidden").asBoolean())
+        .isTrue();
+    assertThat(browser.evaluate("location.hash").asText()).contains("run=" + next);
+  }
+
+  private String active() throws IOException {
+    return browser
+        .evaluate("document.querySelector('#run-options .active').dataset.value")
+        .asText();
   }
 
   @Test
@@ -135,7 +159,7 @@ class RunListPageIT {
     assertThat(options()).containsExactly(RUN);
 
     commit(OLDER, "2026-11-21T12:00:00Z", false);
-    page.await("document.querySelector('#run option[value=\"" + OLDER + "\"]') !== null");
+    page.await("document.querySelector('#run-options [data-value=\"" + OLDER + "\"]') !== null");
     assertThat(options()).containsExactly(RUN, OLDER);
     assertThat(page.data("newRun")).as("an older run is not offered").isEmpty();
     assertThat(visible("new-run")).isFalse();
@@ -175,7 +199,10 @@ class RunListPageIT {
     assertThat(optionText(NEWER)).isEqualTo(NEWER + " · deleted");
     assertThat(
             browser
-                .evaluate("document.querySelector('#run option[value=\"" + NEWER + "\"]').disabled")
+                .evaluate(
+                    "document.querySelector('#run-options [data-value=\""
+                        + NEWER
+                        + "\"]').getAttribute('aria-disabled') === 'true'")
                 .asBoolean())
         .isTrue();
 
@@ -190,10 +217,10 @@ class RunListPageIT {
     Files.write(SCREENSHOTS.resolve("page-run-deleted.png"), browser.screenshot());
 
     browser.evaluate(
-        "(() => { const s = document.getElementById('run'); s.value = '"
+        "document.getElementById('run').click();"
+            + " document.querySelector('#run-options [data-value=\""
             + RUN
-            + "';"
-            + " s.dispatchEvent(new Event('change')); })()");
+            + "\"]').click()");
     page.awaitReady("document.getElementById('run').value === '" + RUN + "'");
     assertThat(visible("run-gone")).isFalse();
     assertThat(page.data("runGone")).isEmpty();
@@ -294,20 +321,21 @@ class RunListPageIT {
   private List<String> options() throws IOException {
     List<String> ids = new java.util.ArrayList<>();
     browser
-        .evaluate("[...document.querySelectorAll('#run option')].map(o => o.value)")
+        .evaluate(
+            "[...document.querySelectorAll('#run-options [role=option]')].map(o => o.dataset.value)")
         .forEach(v -> ids.add(v.asText()));
     return ids;
   }
 
   private String optionText(String id) throws IOException {
     return browser
-        .evaluate("document.querySelector('#run option[value=\"" + id + "\"]').textContent")
+        .evaluate("document.querySelector('#run-options [data-value=\"" + id + "\"]').textContent")
         .asText();
   }
 
   private String optionTitle(String id) throws IOException {
     return browser
-        .evaluate("document.querySelector('#run option[value=\"" + id + "\"]').title")
+        .evaluate("document.querySelector('#run-options [data-value=\"" + id + "\"]').title")
         .asText();
   }
 
