@@ -122,7 +122,7 @@ public final class DriftQueries {
    * @param y0 first row
    * @param y1 row past the last
    * @param res about this many bins per side (0: 128)
-   * @param mask whether self-pairs were asked to be hidden (drift views keep them and say so)
+   * @param mask whether the bins exclude the self-pairs (of symmetric runs; see {@link DriftMask})
    */
   public record ViewRequest(
       String metric, Pooling pooling, long x0, long x1, long y0, long y1, int res, boolean mask) {}
@@ -167,6 +167,7 @@ public final class DriftQueries {
   private final ViewportPooler pooler;
   private final LiveTileComputer live;
   private final long maxTileMultiplyAdds;
+  private final long maxViewMultiplyAdds;
   private final Map<String, String> alignments =
       new LinkedHashMap<>(64, 0.75f, true) {
         private static final long serialVersionUID = 1L;
@@ -182,12 +183,14 @@ public final class DriftQueries {
       DriftTiles drift,
       ViewportPooler pooler,
       LiveTileComputer live,
-      long maxTileMultiplyAdds) {
+      long maxTileMultiplyAdds,
+      long maxViewMultiplyAdds) {
     this.registry = registry;
     this.drift = drift;
     this.pooler = pooler;
     this.live = live;
     this.maxTileMultiplyAdds = maxTileMultiplyAdds;
+    this.maxViewMultiplyAdds = maxViewMultiplyAdds;
   }
 
   /**
@@ -277,13 +280,19 @@ public final class DriftQueries {
                     + stored
                     + " (stored levels keep means only); zoom in");
           }
+          boolean symmetric = ra.manifest().symmetric();
+          DriftMask masking =
+              request.mask() && symmetric
+                  ? new DriftMask(ra, rb, m, live, maxViewMultiplyAdds)
+                  : null;
           MaskState state;
-          if (request.mask()) {
-            state = MaskState.IGNORED;
+          if (symmetric) {
+            state = MaskState.OFF;
           } else {
-            state = ra.manifest().symmetric() ? MaskState.OFF : MaskState.NOT_APPLICABLE;
+            state = request.mask() ? MaskState.IGNORED : MaskState.NOT_APPLICABLE;
           }
-          ViewCells cells = pooler.pool(src, new long[] {x[0], x[1], y[0], y[1]}, res, null, state);
+          ViewCells cells =
+              pooler.pool(src, new long[] {x[0], x[1], y[0], y[1]}, res, masking, state);
           ViewCells labelled = new AxisLabeller(ra).label(cells);
           return ViewSpecBuilder.driftJson(
               ra.manifest(),

@@ -251,9 +251,7 @@ public final class ViewSpecBuilder {
       m.put("live", drift.live());
       m.put("maxAbsAvailable", drift.maxAbsAvailable());
       m.set("aggregations", drift.maxAbsAvailable() ? strings("mean", "maxabs") : strings("mean"));
-      if (cells.mask() == MaskState.IGNORED) {
-        m.put("maskIgnored", "drift views keep the self-pairs");
-      }
+      putMask(m);
       return m;
     }
     m.set("aggregations", strings(manifest.aggregations().toArray(String[]::new)));
