@@ -1,12 +1,14 @@
 package org.simheat.viewer.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -60,5 +62,18 @@ class DriftTilesTest {
         }
       }
     }
+  }
+
+  @Test
+  void aRunDeletedAfterItsAlignmentWasCheckedIs404(@TempDir Path own) throws IOException {
+    List<String> ids = Fixture.addFixtureRuns(own, "fixture-drift");
+    RunService mine = new RunService(own);
+    assertThat(mine.drift().summary(ids.get(1), ids.get(0)).aligned()).isTrue();
+    Fixture.deleteTree(own.resolve("runs").resolve(ids.get(0)));
+    String gone = "run " + ids.get(0) + " no longer exists";
+    assertThatThrownBy(() -> mine.drift().tile(ids.get(1), ids.get(0), "cosine", 2, 0, 0))
+        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(404))
+        .hasMessage(gone);
+    assertThatThrownBy(() -> mine.drift().summary(ids.get(1), ids.get(0))).hasMessage(gone);
   }
 }
