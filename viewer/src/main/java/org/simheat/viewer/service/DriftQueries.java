@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 import org.simheat.format.Manifest;
 import org.simheat.format.Metric;
@@ -343,24 +344,20 @@ public final class DriftQueries {
     double[] va = row(ra, m, p, cols);
     double[] vb = row(rb, m, p, cols);
     boolean symmetric = ra.manifest().symmetric();
-    int len = va.length;
-    List<Integer> others = new ArrayList<>(len);
-    for (int q = 0; q < len; q++) {
-      if (!(symmetric && q == p)) {
-        others.add(q);
-      }
-    }
+    int self = symmetric ? (int) p : -1;
+    int others = va.length;
     Comparator<Integer> byPosition = Comparator.naturalOrder();
     List<Integer> changed =
         top(
             others,
+            self,
             Comparator.comparingDouble((Integer q) -> -Math.abs(va[q] - vb[q]))
                 .thenComparing(byPosition),
             k);
     Comparator<Integer> best = m == Metric.L2 ? ascending(va) : descending(va);
     Comparator<Integer> bestB = m == Metric.L2 ? ascending(vb) : descending(vb);
-    List<Integer> topA = top(others, best.thenComparing(byPosition), k);
-    List<Integer> topB = top(others, bestB.thenComparing(byPosition), k);
+    List<Integer> topA = top(others, self, best.thenComparing(byPosition), k);
+    List<Integer> topB = top(others, self, bestB.thenComparing(byPosition), k);
     TokenIndex own = cols ? ra.colTokens() : ra.tokens();
     TokenIndex other = cols ? ra.tokens() : ra.colTokens();
     Set<Long> wanted = new LinkedHashSet<>();
@@ -408,9 +405,24 @@ public final class DriftQueries {
     return Comparator.comparingDouble(q -> -v[q]);
   }
 
-  /** The first k of {@code items} in {@code order}. */
-  private static List<Integer> top(List<Integer> items, Comparator<Integer> order, int k) {
-    return items.stream().sorted(order).limit(k).toList();
+  /**
+   * The first k positions of 0..n−1 but {@code skip} in {@code order}, through a heap of k: O(n log
+   * k).
+   */
+  private static List<Integer> top(int n, int skip, Comparator<Integer> order, int k) {
+    PriorityQueue<Integer> heap = new PriorityQueue<>(k + 1, order.reversed());
+    for (int q = 0; q < n; q++) {
+      if (q == skip) {
+        continue;
+      }
+      heap.add(q);
+      if (heap.size() > k) {
+        heap.poll();
+      }
+    }
+    List<Integer> out = new ArrayList<>(heap);
+    out.sort(order);
+    return out;
   }
 
   /**
