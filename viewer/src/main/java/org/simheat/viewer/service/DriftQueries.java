@@ -529,13 +529,35 @@ public final class DriftQueries {
   }
 
   private static DriftAlignment.Tokens tokens(OpenRun run) {
-    return columns -> {
-      if (columns && run.colTokens() == null) {
-        throw ApiException.badRequest("run " + run.runId() + " has no column tokens to compare");
+    return new DriftAlignment.Tokens() {
+      @Override
+      public long[] hashes(boolean columns) throws IOException {
+        long[] out =
+            new long[Math.toIntExact(columns ? run.manifest().nCols() : run.manifest().n())];
+        index(columns)
+            .forEach(
+                (p, token) -> {
+                  if (p < 0 || p >= out.length) {
+                    throw new IllegalStateException(
+                        "run " + run.runId() + " holds token position " + p + " of " + out.length);
+                  }
+                  out[p] = DriftAlignment.hash(token);
+                });
+        return out;
       }
-      TokenIndex index = columns ? run.colTokens() : run.tokens();
-      long n = columns ? run.manifest().nCols() : run.manifest().n();
-      return index.all(Math.toIntExact(n));
+
+      @Override
+      public String token(boolean columns, long position) throws IOException {
+        return index(columns).token(position);
+      }
+
+      private TokenIndex index(boolean columns) {
+        TokenIndex index = columns ? run.colTokens() : run.tokens();
+        if (index == null) {
+          throw ApiException.badRequest("run " + run.runId() + " has no column tokens to compare");
+        }
+        return index;
+      }
     };
   }
 
