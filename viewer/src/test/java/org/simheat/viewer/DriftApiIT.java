@@ -42,6 +42,7 @@ class DriftApiIT {
   private static String b;
   private static String a;
   private static String s;
+  private static String cross;
   private static NaiveSimilarity naiveA;
   private static NaiveSimilarity naiveB;
   private static TestServer server;
@@ -52,6 +53,7 @@ class DriftApiIT {
     b = ids.get(0);
     a = ids.get(1);
     s = ids.get(2);
+    cross = Fixture.addFixtureRuns(data, "fixture-cross").get(0);
     Files.writeString(data.resolve("LATEST"), s + "\n", StandardCharsets.UTF_8);
     Path dir = Fixture.dir("fixture-drift");
     List<String> vocab = Files.readAllLines(dir.resolve("vocab.txt"), StandardCharsets.UTF_8);
@@ -83,18 +85,29 @@ class DriftApiIT {
 
   /** Naive mean Δ and max |Δ| of rows [r0, r1) × columns [c0, c1). */
   private static double[] naiveDelta(Metric m, long r0, long r1, long c0, long c1) {
+    return naiveDelta(m, r0, r1, c0, c1, false);
+  }
+
+  /** The same without the self-pairs when {@code skipSelf}; NaN when no pair is left. */
+  private static double[] naiveDelta(
+      Metric m, long r0, long r1, long c0, long c1, boolean skipSelf) {
     double[][] x = naiveA.matrix(m);
     double[][] y = naiveB.matrix(m);
     double sum = 0;
     double maxAbs = 0;
+    long pairs = 0;
     for (int r = (int) r0; r < r1; r++) {
       for (int c = (int) c0; c < c1; c++) {
+        if (skipSelf && r == c) {
+          continue;
+        }
         double d = x[r][c] - y[r][c];
         sum += d;
         maxAbs = Math.max(maxAbs, Math.abs(d));
+        pairs++;
       }
     }
-    return new double[] {sum / ((r1 - r0) * (c1 - c0)), maxAbs};
+    return pairs == 0 ? new double[] {Double.NaN, Double.NaN} : new double[] {sum / pairs, maxAbs};
   }
 
   private static double tolerance(Metric m) {
@@ -239,6 +252,10 @@ class DriftApiIT {
 
   /** Every bin's value against naive Δ; the colour domain is symmetric about 0. */
   private static void checkBins(JsonNode v, Metric m, boolean maxAbs) {
+    checkBins(v, m, maxAbs, false);
+  }
+
+  private static void checkBins(JsonNode v, Metric m, boolean maxAbs, boolean skipSelf) {
     JsonNode values = v.get("data").get("values");
     assertThat(values.size()).isPositive();
     double largest = 0;
@@ -249,7 +266,12 @@ class DriftApiIT {
               bin.get("y0").asLong(),
               bin.get("y1").asLong(),
               bin.get("x0").asLong(),
-              bin.get("x1").asLong());
+              bin.get("x1").asLong(),
+              skipSelf);
+      if (Double.isNaN(naive[0])) {
+        assertThat(bin.get("value").isNull()).as(bin.toString()).isTrue();
+        continue;
+      }
       double value = bin.get("value").asDouble();
       assertThat(value).as(bin.toString()).isCloseTo(naive[maxAbs ? 1 : 0], within(tolerance(m)));
       assertThat(bin.get("mean").asDouble()).isCloseTo(naive[0], within(tolerance(m)));
@@ -261,6 +283,50 @@ class DriftApiIT {
     assertThat(scale.get("scheme").asText()).isEqualTo("redblue");
     assertThat(v.get("encoding").get("color").get("title").asText())
         .isEqualTo("Δ " + m.id() + " (A − B)");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"cosine,mean,600,32", "dot,mean,600,32", "dot,maxabs,300,150", "cosine,mean,64,64"})
+  void aMaskedViewLeavesOutTheSelfPairsOfBothRuns(String metric, String agg, long to, int res) {
+    Metric m = Metric.parse(metric);
+    JsonNode v =
+        get(
+            drift(a, b)
+                + "/view?mask=true&metric="
+                + metric
+                + "&agg="
+                + agg
+                + "&x1="
+                + to
+                + "&y1="
+                + to
+                + "&res="
+                + res);
+    JsonNode meta = v.get("usermeta");
+    assertThat(meta.get("mask").asBoolean()).isTrue();
+    assertThat(meta.get("maskExact").asBoolean()).isTrue();
+    checkBins(v, m, agg.equals("maxabs"), true);
+  }
+
+  @Test
+  void aCrossRunComparedWithItselfHasNoDrift() {
+    JsonNode d = get(drift(cross, cross));
+    assertThat(d.get("aligned").asBoolean()).isTrue();
+    assertThat(d.get("nCols").asLong()).isEqualTo(300);
+    assertThat(get(drift(cross, a)).get("reason").asText())
+        .isEqualTo("run " + cross + " is a cross run and run " + a + " is not");
+    JsonNode t = get(drift(cross, cross) + "/tiles/dot/2/2/1");
+    assertThat(t.get("cols").asInt()).isEqualTo(44);
+    t.get("mean").forEach(x -> assertThat(x.asDouble()).isZero());
+    t.get("maxAbs").forEach(x -> assertThat(x.asDouble()).isZero());
+    JsonNode c = get(drift(cross, cross) + "/changes/cosine/3?axis=cols&k=4");
+    assertThat(c.get("axis").asText()).isEqualTo("cols");
+    assertThat(c.get("token").asText()).isEqualTo("col3");
+    assertThat(c.get("changed").findValuesAsText("position")).containsExactly("0", "1", "2", "3");
+    assertThat(c.get("entered")).isEmpty();
+    assertThat(c.get("left")).isEmpty();
+    JsonNode masked = get(drift(cross, cross) + "/view?mask=true");
+    assertThat(masked.get("usermeta").get("maskIgnored").asText()).contains("rectangular");
   }
 
   @ParameterizedTest

@@ -2,10 +2,9 @@ package org.simheat.viewer.service;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.simheat.format.Manifest;
 
 /**
@@ -15,27 +14,49 @@ import org.simheat.format.Manifest;
  * tile size (so the same tile grid), they share at least one metric, and every position holds the
  * same token in both, on each axis (rows: {@code embeddings}, columns: {@code col_embeddings} of a
  * cross run). Their dimensions d may differ. The checks run in that order and the first that fails
- * is the reason; the token check reads each axis's token column once and compares position by
- * position. When the first differing position is found, the reason says whether the vocabularies
- * are the same multiset (then {@code --order-from} would align the runs) or not.
+ * is the reason. The token check reads each axis's token column once per run and keeps a 64-bit
+ * hash of each token ({@link #hash}), compared position by position; the first differing position's
+ * tokens are then read back for the reason, which says whether the vocabularies are the same
+ * multiset (then {@code --order-from} would align the runs) or not. Two different tokens with the
+ * same hash would pass for equal: for a vocabulary of a million tokens the odds are about 10⁻⁸.
  *
- * <p>Cost: O(n + nCols) tokens held twice while checking; nothing is kept.
+ * <p>Cost: one scan of each token column; memory 8 bytes a position per run (16 while comparing
+ * multisets), whatever the tokens' lengths. Nothing is kept.
  */
 final class DriftAlignment {
   private static final int MAX_TOKEN = 40;
 
   private DriftAlignment() {}
 
-  /** The tokens of one axis of a run, by position. */
-  @FunctionalInterface
+  /** The tokens of the axes of a run. */
   interface Tokens {
     /**
-     * Reads them.
+     * The {@link #hash} of every token of an axis, by position.
      *
      * @param columns the column axis of a cross run (else the rows)
      * @throws IOException if the run's table cannot be read
      */
-    String[] read(boolean columns) throws IOException;
+    long[] hashes(boolean columns) throws IOException;
+
+    /**
+     * The token at one position of an axis.
+     *
+     * @throws IOException if the run's table cannot be read
+     */
+    String token(boolean columns, long position) throws IOException;
+  }
+
+  /** A 64-bit hash of a token's UTF-16 text (FNV-1a, then a final mix of the bits). */
+  static long hash(String token) {
+    long h = 0xcbf29ce484222325L;
+    for (int k = 0; k < token.length(); k++) {
+      h ^= token.charAt(k);
+      h *= 0x100000001b3L;
+    }
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    return h;
   }
 
   /**
@@ -76,11 +97,11 @@ final class DriftAlignment {
           "the runs share no metric (%s: %s; %s: %s)",
           a.runId(), String.join(", ", a.metrics()), b.runId(), String.join(", ", b.metrics()));
     }
-    String rows = tokens(a, tokensA.read(false), b, tokensB.read(false), "position");
+    String rows = tokens(a, tokensA, b, tokensB, false);
     if (rows != null || a.symmetric()) {
       return rows;
     }
-    return tokens(a, tokensA.read(true), b, tokensB.read(true), "column position");
+    return tokens(a, tokensA, b, tokensB, true);
   }
 
   /** The metrics both runs computed, in A's order. */
@@ -90,14 +111,22 @@ final class DriftAlignment {
     return List.copyOf(out);
   }
 
-  private static String tokens(Manifest a, String[] ta, Manifest b, String[] tb, String what) {
-    for (int p = 0; p < ta.length; p++) {
-      if (!ta[p].equals(tb[p])) {
+  private static String tokens(Manifest a, Tokens ta, Manifest b, Tokens tb, boolean columns)
+      throws IOException {
+    long[] ha = ta.hashes(columns);
+    long[] hb = tb.hashes(columns);
+    for (int p = 0; p < ha.length; p++) {
+      if (ha[p] != hb[p]) {
         String where =
             String.format(
                 "%s %d holds '%s' in run %s but '%s' in run %s",
-                what, p, clip(ta[p]), a.runId(), clip(tb[p]), b.runId());
-        return where + " (" + orders(a, b) + "): " + remedy(ta, tb, a, b);
+                columns ? "column position" : "position",
+                p,
+                clip(ta.token(columns, p)),
+                a.runId(),
+                clip(tb.token(columns, p)),
+                b.runId());
+        return where + " (" + orders(a, b) + "): " + remedy(ha, hb, a, b);
       }
     }
     return null;
@@ -125,18 +154,21 @@ final class DriftAlignment {
   }
 
   /** What would make the runs align: a shared order when the vocabularies agree, else nothing. */
-  private static String remedy(String[] ta, String[] tb, Manifest a, Manifest b) {
-    Map<String, Integer> count = new HashMap<>();
-    for (String t : ta) {
-      count.merge(t, 1, Integer::sum);
-    }
+  private static String remedy(long[] ha, long[] hb, Manifest a, Manifest b) {
+    long[] sa = ha.clone();
+    long[] sb = hb.clone();
+    Arrays.sort(sa);
+    Arrays.sort(sb);
     int missing = 0;
-    for (String t : tb) {
-      Integer c = count.get(t);
-      if (c == null || c == 0) {
-        missing++;
+    int x = 0;
+    for (long h : sb) {
+      while (x < sa.length && sa[x] < h) {
+        x++;
+      }
+      if (x < sa.length && sa[x] == h) {
+        x++;
       } else {
-        count.put(t, c - 1);
+        missing++;
       }
     }
     if (missing == 0) {

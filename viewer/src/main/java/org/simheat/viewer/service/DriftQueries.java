@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 import org.simheat.format.Manifest;
 import org.simheat.format.Metric;
@@ -122,7 +123,7 @@ public final class DriftQueries {
    * @param y0 first row
    * @param y1 row past the last
    * @param res about this many bins per side (0: 128)
-   * @param mask whether self-pairs were asked to be hidden (drift views keep them and say so)
+   * @param mask whether the bins exclude the self-pairs (of symmetric runs; see {@link DriftMask})
    */
   public record ViewRequest(
       String metric, Pooling pooling, long x0, long x1, long y0, long y1, int res, boolean mask) {}
@@ -167,6 +168,7 @@ public final class DriftQueries {
   private final ViewportPooler pooler;
   private final LiveTileComputer live;
   private final long maxTileMultiplyAdds;
+  private final long maxViewMultiplyAdds;
   private final Map<String, String> alignments =
       new LinkedHashMap<>(64, 0.75f, true) {
         private static final long serialVersionUID = 1L;
@@ -182,12 +184,14 @@ public final class DriftQueries {
       DriftTiles drift,
       ViewportPooler pooler,
       LiveTileComputer live,
-      long maxTileMultiplyAdds) {
+      long maxTileMultiplyAdds,
+      long maxViewMultiplyAdds) {
     this.registry = registry;
     this.drift = drift;
     this.pooler = pooler;
     this.live = live;
     this.maxTileMultiplyAdds = maxTileMultiplyAdds;
+    this.maxViewMultiplyAdds = maxViewMultiplyAdds;
   }
 
   /**
@@ -277,13 +281,19 @@ public final class DriftQueries {
                     + stored
                     + " (stored levels keep means only); zoom in");
           }
+          boolean symmetric = ra.manifest().symmetric();
+          DriftMask masking =
+              request.mask() && symmetric
+                  ? new DriftMask(ra, rb, m, live, maxViewMultiplyAdds)
+                  : null;
           MaskState state;
-          if (request.mask()) {
-            state = MaskState.IGNORED;
+          if (symmetric) {
+            state = MaskState.OFF;
           } else {
-            state = ra.manifest().symmetric() ? MaskState.OFF : MaskState.NOT_APPLICABLE;
+            state = request.mask() ? MaskState.IGNORED : MaskState.NOT_APPLICABLE;
           }
-          ViewCells cells = pooler.pool(src, new long[] {x[0], x[1], y[0], y[1]}, res, null, state);
+          ViewCells cells =
+              pooler.pool(src, new long[] {x[0], x[1], y[0], y[1]}, res, masking, state);
           ViewCells labelled = new AxisLabeller(ra).label(cells);
           return ViewSpecBuilder.driftJson(
               ra.manifest(),
@@ -334,24 +344,20 @@ public final class DriftQueries {
     double[] va = row(ra, m, p, cols);
     double[] vb = row(rb, m, p, cols);
     boolean symmetric = ra.manifest().symmetric();
-    int len = va.length;
-    List<Integer> others = new ArrayList<>(len);
-    for (int q = 0; q < len; q++) {
-      if (!(symmetric && q == p)) {
-        others.add(q);
-      }
-    }
+    int self = symmetric ? (int) p : -1;
+    int others = va.length;
     Comparator<Integer> byPosition = Comparator.naturalOrder();
     List<Integer> changed =
         top(
             others,
+            self,
             Comparator.comparingDouble((Integer q) -> -Math.abs(va[q] - vb[q]))
                 .thenComparing(byPosition),
             k);
     Comparator<Integer> best = m == Metric.L2 ? ascending(va) : descending(va);
     Comparator<Integer> bestB = m == Metric.L2 ? ascending(vb) : descending(vb);
-    List<Integer> topA = top(others, best.thenComparing(byPosition), k);
-    List<Integer> topB = top(others, bestB.thenComparing(byPosition), k);
+    List<Integer> topA = top(others, self, best.thenComparing(byPosition), k);
+    List<Integer> topB = top(others, self, bestB.thenComparing(byPosition), k);
     TokenIndex own = cols ? ra.colTokens() : ra.tokens();
     TokenIndex other = cols ? ra.tokens() : ra.colTokens();
     Set<Long> wanted = new LinkedHashSet<>();
@@ -399,9 +405,24 @@ public final class DriftQueries {
     return Comparator.comparingDouble(q -> -v[q]);
   }
 
-  /** The first k of {@code items} in {@code order}. */
-  private static List<Integer> top(List<Integer> items, Comparator<Integer> order, int k) {
-    return items.stream().sorted(order).limit(k).toList();
+  /**
+   * The first k positions of 0..n−1 but {@code skip} in {@code order}, through a heap of k: O(n log
+   * k).
+   */
+  private static List<Integer> top(int n, int skip, Comparator<Integer> order, int k) {
+    PriorityQueue<Integer> heap = new PriorityQueue<>(k + 1, order.reversed());
+    for (int q = 0; q < n; q++) {
+      if (q == skip) {
+        continue;
+      }
+      heap.add(q);
+      if (heap.size() > k) {
+        heap.poll();
+      }
+    }
+    List<Integer> out = new ArrayList<>(heap);
+    out.sort(order);
+    return out;
   }
 
   /**
@@ -508,13 +529,35 @@ public final class DriftQueries {
   }
 
   private static DriftAlignment.Tokens tokens(OpenRun run) {
-    return columns -> {
-      if (columns && run.colTokens() == null) {
-        throw ApiException.badRequest("run " + run.runId() + " has no column tokens to compare");
+    return new DriftAlignment.Tokens() {
+      @Override
+      public long[] hashes(boolean columns) throws IOException {
+        long[] out =
+            new long[Math.toIntExact(columns ? run.manifest().nCols() : run.manifest().n())];
+        index(columns)
+            .forEach(
+                (p, token) -> {
+                  if (p < 0 || p >= out.length) {
+                    throw new IllegalStateException(
+                        "run " + run.runId() + " holds token position " + p + " of " + out.length);
+                  }
+                  out[p] = DriftAlignment.hash(token);
+                });
+        return out;
       }
-      TokenIndex index = columns ? run.colTokens() : run.tokens();
-      long n = columns ? run.manifest().nCols() : run.manifest().n();
-      return index.all(Math.toIntExact(n));
+
+      @Override
+      public String token(boolean columns, long position) throws IOException {
+        return index(columns).token(position);
+      }
+
+      private TokenIndex index(boolean columns) {
+        TokenIndex index = columns ? run.colTokens() : run.tokens();
+        if (index == null) {
+          throw ApiException.badRequest("run " + run.runId() + " has no column tokens to compare");
+        }
+        return index;
+      }
     };
   }
 

@@ -89,7 +89,8 @@ public final class RunService implements ViewerService {
             new DriftTiles(tiles, cache, live),
             pooler,
             live,
-            options.maxTileMultiplyAdds());
+            options.maxTileMultiplyAdds(),
+            options.maxViewMultiplyAdds());
     LOG.info("Live tiles multiply with {}", DenseProduct.describe());
   }
 

@@ -110,14 +110,7 @@ public final class ViewSpecBuilder {
    * @throws IllegalArgumentException if the cells lack {@code agg} or their axes lack labels
    */
   public static byte[] json(Manifest manifest, String metric, String agg, ViewCells cells) {
-    ViewSpecBuilder b = checked(manifest, metric, agg, cells);
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + 256 * cells.pairs().length);
-    try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
-      b.write(g);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write the view's spec", e);
-    }
-    return out.toByteArray();
+    return checked(manifest, metric, agg, cells).bytes();
   }
 
   /**
@@ -129,10 +122,14 @@ public final class ViewSpecBuilder {
    */
   public static byte[] driftJson(
       Manifest manifest, String metric, String agg, ViewCells cells, Drift drift) {
-    ViewSpecBuilder b = checked(new ViewSpecBuilder(manifest, metric, agg, cells, drift));
+    return checked(new ViewSpecBuilder(manifest, metric, agg, cells, drift)).bytes();
+  }
+
+  /** The spec as JSON bytes, its cells streamed. */
+  private byte[] bytes() {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256 + 256 * cells.pairs().length);
     try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
-      b.write(g);
+      write(g);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write the view's spec", e);
     }
@@ -251,9 +248,7 @@ public final class ViewSpecBuilder {
       m.put("live", drift.live());
       m.put("maxAbsAvailable", drift.maxAbsAvailable());
       m.set("aggregations", drift.maxAbsAvailable() ? strings("mean", "maxabs") : strings("mean"));
-      if (cells.mask() == MaskState.IGNORED) {
-        m.put("maskIgnored", "drift views keep the self-pairs");
-      }
+      putMask(m);
       return m;
     }
     m.set("aggregations", strings(manifest.aggregations().toArray(String[]::new)));

@@ -82,31 +82,26 @@ public final class TokenIndex {
     return tokens(List.of(position)).get(position);
   }
 
+  /** Receives tokens one at a time. */
+  @FunctionalInterface
+  public interface Visitor {
+    /** Takes the token at a position. */
+    void token(int position, String token);
+  }
+
   /**
-   * Every token by position, in one scan of the position and token columns (nothing is cached).
+   * Visits every token with its position, in one scan of the position and token columns, in file
+   * order (nothing is cached).
    *
-   * @param n the table's positions, 0..n−1
    * @throws IOException if a file cannot be read
-   * @throws IllegalStateException if a position is outside 0..n−1 or missing
    */
-  public String[] all(int n) throws IOException {
-    String[] out = new String[n];
+  public void forEach(Visitor visitor) throws IOException {
     table.scan(
         LOOKUP,
         row -> {
-          int p = row.intValue(0);
-          if (p < 0 || p >= n) {
-            throw new IllegalStateException("The table holds position " + p + " of " + n);
-          }
-          out[p] = row.string(1);
+          visitor.token(row.intValue(0), row.string(1));
           return true;
         });
-    for (int p = 0; p < n; p++) {
-      if (out[p] == null) {
-        throw new IllegalStateException("The table lacks position " + p);
-      }
-    }
-    return out;
   }
 
   /**

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.simheat.format.Manifest;
 
@@ -47,12 +49,29 @@ class DriftAlignmentTest {
   }
 
   private static DriftAlignment.Tokens tokens(String[] rows, String[] cols) {
-    return columns -> {
-      String[] t = columns ? cols : rows;
-      if (t == null) {
-        throw new AssertionError("the tokens of this axis should not be read");
+    return new DriftAlignment.Tokens() {
+      @Override
+      public long[] hashes(boolean columns) {
+        String[] t = axis(columns);
+        long[] out = new long[t.length];
+        for (int p = 0; p < t.length; p++) {
+          out[p] = DriftAlignment.hash(t[p]);
+        }
+        return out;
       }
-      return t;
+
+      @Override
+      public String token(boolean columns, long position) {
+        return axis(columns)[(int) position];
+      }
+
+      private String[] axis(boolean columns) {
+        String[] t = columns ? cols : rows;
+        if (t == null) {
+          throw new AssertionError("the tokens of this axis should not be read");
+        }
+        return t;
+      }
     };
   }
 
@@ -154,6 +173,18 @@ class DriftAlignmentTest {
                 b,
                 tokens(rows.clone(), new String[] {"c0", "c1", "c2"})))
         .isNull();
+  }
+
+  @Test
+  void theHashTellsTokensApart() {
+    assertThat(DriftAlignment.hash("cat")).isEqualTo(DriftAlignment.hash(new String("cat")));
+    assertThat(DriftAlignment.hash("cat")).isNotEqualTo(DriftAlignment.hash("act"));
+    assertThat(DriftAlignment.hash("")).isNotEqualTo(DriftAlignment.hash("\0"));
+    Set<Long> seen = new HashSet<>();
+    for (int k = 0; k < 100_000; k++) {
+      seen.add(DriftAlignment.hash("w" + k));
+    }
+    assertThat(seen).hasSize(100_000);
   }
 
   @Test
