@@ -8,10 +8,9 @@
 // area "left,top,width,height" in CSS pixels), data-crosshair ("row,col" while drawn),
 // data-boundaries (cluster rules drawn), data-js-error (an uncaught script error) and data-draw-ms
 // (milliseconds from the arrival of the last viewport's data to its first frame on screen,
-// measured with performance.now()), data-drift (the baseline run in drift mode), data-live (whether
-// the last view's level is computed live), data-new-run (the run the "new run" notice offers) and
-// data-run-gone (the viewed run, once deleted); the region panel and the run list add their own
-// (see js/region.js, js/run-list.js).
+// measured with performance.now()), data-drift (the baseline run in drift mode) and data-live
+// (whether the last view's level is computed live); the region panel, the run list and the run
+// notices add their own (see js/region.js, js/run-list.js, js/run-notices.js).
 //
 // The run list is polled (js/run-list.js): runs committed while the page is open join the picker,
 // a run newer than the viewed one is offered in a notice, and a viewed run that is deleted gets a
@@ -32,7 +31,8 @@ import { Controls } from './js/controls.js';
 import { CLUSTER_COLUMNS, cellsToCsv, download } from './js/export.js';
 import { ClusteredRun } from './js/clusters.js';
 import { RegionPanel, regionOf, regionSource } from './js/region.js';
-import { RunWatch, isNewer } from './js/run-list.js';
+import { RunWatch } from './js/run-list.js';
+import { RunNotices } from './js/run-notices.js';
 import { DriftPicker } from './js/drift.js';
 
 const $ = (id) => document.getElementById(id);
@@ -65,8 +65,8 @@ let reloadTimer = null;
 let inflight = null;
 let hashTimer = null;
 let drift = null;
-let gone = null;
 
+const notices = new RunNotices((run) => applyState({ ...defaults(), run }).catch(fail));
 const driftPicker = new DriftPicker($('drift-picker'), api, (b) => applyState({ ...state, drift: b, agg: 'mean' }).catch(fail));
 
 const controls = new Controls({
@@ -129,8 +129,6 @@ async function boot() {
     clearTimeout(resizeTimer);
     resizeTimer = setTimeout(() => draw(), 150);
   }).observe(chart);
-  $('new-run-show').addEventListener('click', (e) => applyState({ ...defaults(), run: e.currentTarget.dataset.run }).catch(fail));
-  $('new-run-close').addEventListener('click', () => showNewRun(null));
   try {
     runs = await api.runs();
     new RunWatch(() => api.runs(), (next) => runsChanged(next)).start(runs);
@@ -155,9 +153,8 @@ async function applyState(next) {
     [manifest, clustered, spec] = [loaded, clusters, null];
   }
   drift = await baseline(manifest.runId, next.drift);
-  showGone(null);
-  const offered = runs.find((r) => r.runId === body.newRun);
-  if (offered && !offer((r) => r === offered)) showNewRun(null);
+  notices.deleted(null);
+  notices.viewed(runs, manifest.runId);
   state = normalise({ ...next, run: manifest.runId }, manifest, clustered, drift);
   controls.show(state, manifest, runs, drift);
   driftPicker.show(manifest.runId, runs, state.drift);
@@ -173,13 +170,11 @@ async function applyState(next) {
  * that does not align (or cannot be checked) leaves drift mode with a notice saying why.
  */
 async function baseline(run, b) {
-  const note = $('drift-note');
-  note.hidden = true;
+  notices.refused(null);
   if (!b || b === run) return null;
   const answer = await driftPicker.check(run, b);
   if (answer.aligned) return answer;
-  note.textContent = `Cannot compare ${run} with ${b}: ${answer.reason}`;
-  note.hidden = false;
+  notices.refused(`Cannot compare ${run} with ${b}: ${answer.reason}`);
   return null;
 }
 
@@ -194,65 +189,29 @@ function runsChanged(next) {
     return;
   }
   const viewed = manifest.runId;
-  if (!runs.some((r) => r.runId === viewed)) showGone(viewed);
+  if (!runs.some((r) => r.runId === viewed)) viewedGone(viewed);
   else if (state.drift && !runs.some((r) => r.runId === state.drift)) baselineGone(state.drift);
-  controls.showRuns(runs, viewed, gone);
+  controls.showRuns(runs, viewed, notices.gone);
   controls.showOrderSwitch(manifest, runs);
   driftPicker.show(viewed, runs, state.drift);
-  const arrived = offer((r) => !known.has(r.runId));
-  if (arrived) showNewRun(arrived);
+  notices.arrived(runs, viewed, known);
 }
 
-/** The newest run newer than the viewed one (among those passing the filter), or null. */
-function offer(filter = () => true) {
-  const current = runs.find((r) => r.runId === (manifest && manifest.runId));
-  const newer = runs.filter((r) => filter(r) && current && isNewer(r, current));
-  return newer.reduce((best, r) => (!best || isNewer(r, best) ? r : best), null);
-}
-
-/** Shows (or hides, for null) the notice offering a run newer than the viewed one. */
-function showNewRun(run) {
-  $('new-run').hidden = !run;
-  if (!run) {
-    delete body.newRun;
-    return;
-  }
-  $('new-run-id').textContent = run.runId;
-  $('new-run-show').dataset.run = run.runId;
-  body.newRun = run.runId;
+/** The viewed run was deleted: its banner, the picker listing it as deleted, and no more loading. */
+function viewedGone(runId) {
+  body.error = notices.deleted(runId);
+  controls.showRuns(runs, runId, runId);
+  chart.classList.remove('is-loading');
+  body.state = 'error';
 }
 
 /** Drift mode's baseline was deleted: the viewed run alone, with a banner saying why. */
 async function baselineGone(b) {
   try {
     await applyState({ ...state, drift: null });
-    showGone(b, true);
+    notices.deleted(b, true);
   } catch (e) {
     fail(e);
-  }
-}
-
-/**
- * Shows (or hides, for null) the banner of a run deleted from the data directory while shown: the
- * viewed run, or (baseline true) the baseline of the comparison that was left.
- */
-function showGone(runId, baseline = false) {
-  gone = baseline ? null : runId;
-  const banner = $('run-gone');
-  banner.hidden = !runId;
-  if (!runId) {
-    delete body.runGone;
-    return;
-  }
-  banner.textContent = baseline
-    ? `Run ${runId}, the baseline of the comparison, was deleted from the data directory. Pick another run to compare with.`
-    : `Run ${runId} was deleted from the data directory. Pick another run above.`;
-  body.runGone = runId;
-  if (!baseline) {
-    controls.showRuns(runs, runId, runId);
-    chart.classList.remove('is-loading');
-    body.state = 'error';
-    body.error = banner.textContent;
   }
 }
 
@@ -512,7 +471,7 @@ function fail(e) {
 function runGone(e) {
   const named = /run (\S+) no longer exists/.exec(e.message);
   const id = named ? named[1] : manifest && manifest.runId;
-  if (manifest && id === manifest.runId) showGone(id);
+  if (manifest && id === manifest.runId) viewedGone(id);
   else if (manifest && id === state.drift) baselineGone(id);
   else notify(e.message);
 }
