@@ -105,6 +105,26 @@ class DriftPageIT {
     assertThat(page.data("cells")).isEqualTo(String.valueOf(cells.size()));
     assertThat(cells.size()).isEqualTo(144);
 
+    // Every cell on screen (the page's CSV of the visible cells) against the API and naive Δ.
+    String[] lines = visibleCsv().split("\r\n");
+    assertThat(lines[0]).isEqualTo("y0,y1,x0,x1,rowLabel,colLabel,pairs,value,mean,max,min");
+    assertThat(lines).hasSize(cells.size() + 1);
+    for (int k = 0; k < cells.size(); k++) {
+      String[] f = lines[k + 1].split(",", -1);
+      JsonNode cell = cells.get(k);
+      int row = Integer.parseInt(f[0]);
+      int col = Integer.parseInt(f[2]);
+      assertThat(row).isEqualTo(cell.get("y0").asInt());
+      assertThat(col).isEqualTo(cell.get("x0").asInt());
+      assertThat(Double.parseDouble(f[7]))
+          .as("Δ of (%d, %d)", row, col)
+          .isEqualTo(cell.get("value").asDouble())
+          .isCloseTo(naiveDelta(Metric.COSINE, row, col), within(1e-5));
+      assertThat(Double.parseDouble(f[9]))
+          .as("max |Δ| of (%d, %d)", row, col)
+          .isCloseTo(Math.abs(naiveDelta(Metric.COSINE, row, col)), within(1e-5));
+    }
+
     JsonNode up = extreme(cells, true);
     JsonNode down = extreme(cells, false);
     for (JsonNode cell : List.of(up, down, cells.get(17))) {
@@ -433,6 +453,17 @@ class DriftPageIT {
 
   private static boolean visible(String id) throws IOException {
     return browser.evaluate("!document.getElementById('" + id + "').hidden").asBoolean();
+  }
+
+  /** The CSV the page's CSV button saves: its Blob, caught on its way to a download link. */
+  private static String visibleCsv() throws IOException {
+    return browser
+        .evaluate(
+            "(() => { let blob = null; const create = URL.createObjectURL;"
+                + " URL.createObjectURL = (b) => { blob = b; return create.call(URL, b); };"
+                + " try { document.getElementById('csv').click(); } finally { URL.createObjectURL = create; }"
+                + " return blob.text(); })()")
+        .asText();
   }
 
   private static String exportedSvg() throws IOException {
