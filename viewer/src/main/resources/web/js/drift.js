@@ -11,6 +11,8 @@ import { Picker } from './picker.js';
 import { shortTime } from './run-list.js';
 
 const NONE = '';
+/** Alignment checks in flight at once: each reads both runs' token columns on the server. */
+const CONCURRENT_CHECKS = 3;
 
 export class DriftPicker {
   /** root: the picker's element (see picker.js); api: the API module; onPick(b or null). */
@@ -19,6 +21,8 @@ export class DriftPicker {
     this.api = api;
     this.checks = new Map();
     this.shown = null;
+    this.queue = [];
+    this.running = 0;
   }
 
   /**
@@ -28,11 +32,30 @@ export class DriftPicker {
   check(a, b) {
     const key = `${a}\n${b}`;
     if (!this.checks.has(key)) {
-      const asked = this.api.driftCheck(a, b).catch((e) => ({ a, b, aligned: false, reason: e.message || String(e) }));
+      const asked = this.limited(() => this.api.driftCheck(a, b))
+        .catch((e) => ({ a, b, aligned: false, reason: e.message || String(e) }));
       asked.then((answer) => { if (!answer.aligned && /no longer exists|unknown run/.test(answer.reason)) this.checks.delete(key); });
       this.checks.set(key, asked);
     }
     return this.checks.get(key);
+  }
+
+  /** Runs task() (a promise) once fewer than CONCURRENT_CHECKS of them are running. */
+  limited(task) {
+    return new Promise((resolve, reject) => {
+      this.queue.push(() => task().then(resolve, reject).finally(() => {
+        this.running--;
+        this.next();
+      }));
+      this.next();
+    });
+  }
+
+  next() {
+    while (this.running < CONCURRENT_CHECKS && this.queue.length) {
+      this.running++;
+      this.queue.shift()();
+    }
   }
 
   /** Lists the baselines for the viewed run a among runs, b (or null) selected. */
