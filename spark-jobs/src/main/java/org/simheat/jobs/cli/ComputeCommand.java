@@ -160,6 +160,15 @@ public final class ComputeCommand implements Callable<Integer> {
   Long clusterSeed;
 
   @Option(
+      names = "--order-from",
+      paramLabel = "RUN",
+      description =
+          "Take the order of run RUN (a run id in OUT, latest, or a run directory): the same"
+              + " tokens at the same positions, its clusters in cluster order. Wins over --order"
+              + " and the --cluster options, which apply when latest names no run yet.")
+  String orderFrom;
+
+  @Option(
       names = "--neighbors",
       paramLabel = "K",
       defaultValue = "10",
@@ -273,7 +282,8 @@ public final class ComputeCommand implements Callable<Integer> {
         blockSize,
         run.force,
         orderSpec,
-        colsInput());
+        colsInput(),
+        orderFrom);
   }
 
   /** The column matrix of a cross run, or null. */
