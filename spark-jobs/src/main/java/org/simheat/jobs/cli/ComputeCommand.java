@@ -306,7 +306,7 @@ public final class ComputeCommand implements Callable<Integer> {
     }
     return String.format(
         Locale.ROOT,
-        "run %s: N=%s, d=%d, metrics %s%s, levels 0..%d stored of 0..%d, %.1f s%n  %s",
+        "run %s: N=%s, d=%d, metrics %s%s%s, levels 0..%d stored of 0..%d, %.1f s%n  %s",
         m.runId(),
         m.symmetric() ? Long.toString(m.n()) : m.n() + " × " + m.nCols(),
         m.dim(),
@@ -317,6 +317,7 @@ public final class ComputeCommand implements Callable<Integer> {
                 + (m.symmetric() ? "" : " × " + m.order().colsClusters())
                 + " clusters"
             : "",
+        m.order().from() == null ? "" : ", order of " + m.order().from(),
         m.storedZoom(),
         m.maxZoom(),
         seconds,
