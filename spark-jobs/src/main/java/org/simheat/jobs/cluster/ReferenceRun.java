@@ -5,9 +5,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
@@ -296,7 +298,13 @@ public final class ReferenceRun {
       top.add(shape(r, children, 0));
     }
     boolean flat = top.size() > 1;
-    return new Axis(tokens, leaves, flat ? TreeShape.of(top) : top.get(0), flat);
+    TreeShape shape = flat ? TreeShape.of(top) : top.get(0);
+    List<Integer> reached = new ArrayList<>(shape.leaves());
+    Collections.sort(reached);
+    if (!reached.equals(IntStream.range(0, (int) k).boxed().toList())) {
+      throw new IOException("its tree does not reach each of its " + k + " leaves once");
+    }
+    return new Axis(tokens, leaves, shape, flat);
   }
 
   private static TreeShape shape(long[] node, List<List<long[]>> children, int depth)
