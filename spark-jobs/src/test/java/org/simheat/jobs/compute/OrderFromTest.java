@@ -1,18 +1,12 @@
 package org.simheat.jobs.compute;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
 import org.apache.spark.sql.Row;
@@ -28,17 +22,18 @@ import org.simheat.jobs.cluster.ClusterAlgorithm;
 import org.simheat.jobs.cluster.OrderSpec;
 import org.simheat.jobs.input.InputSpec;
 import org.simheat.jobs.testing.NaiveClusters;
+import org.simheat.jobs.testing.NaiveOrder;
 import org.simheat.jobs.testing.NaiveSimilarity;
 import org.simheat.jobs.testing.NpyFiles;
+import org.simheat.jobs.testing.OrderedAxis;
 import org.simheat.jobs.testing.RunTablesAssert;
 import org.simheat.jobs.testing.TestSpark;
 
 /**
  * {@code compute --order-from RUN}: a run takes the positions of another run by token identity.
  * With the same vocabulary the runs align position for position, in input and in cluster order; a
- * changed vocabulary follows the rule exactly (the expected order is computed naively here); the
- * tables equal a naive computation over the new matrix in the expected order; RUN is an id, {@code
- * latest} or a path, and bad ones fail with one line.
+ * changed vocabulary follows the rule exactly ({@link NaiveOrder}); the tables equal a naive
+ * computation over the new matrix in the expected order.
  */
 class OrderFromTest {
   private static final int N = 300;
@@ -65,10 +60,10 @@ class OrderFromTest {
     Manifest a = run(spec(input("a", ea, ta), out, COS_L2, ALL_AGGS, 3), null).manifest();
     Manifest b = run(spec(input("b", eb, tb), out, COS_L2, ALL_AGGS, 3), a.runId()).manifest();
     assertThat(b.order()).isEqualTo(new Manifest.Order("input", 0, 0, null, null, a.runId()));
-    Axis ax = axis(out, a, RunLayout.EMBEDDINGS, ea, ta);
-    Axis bx = axis(out, b, RunLayout.EMBEDDINGS, eb, tb);
+    OrderedAxis ax = axis(out, a, RunLayout.EMBEDDINGS, ea, ta);
+    OrderedAxis bx = axis(out, b, RunLayout.EMBEDDINGS, eb, tb);
     assertThat(bx.tokens()).containsExactly(ax.tokens());
-    assertThat(bx.ids()).containsExactly(expectedInputOrder(ax.tokens(), tb));
+    assertThat(bx.ids()).containsExactly(NaiveOrder.inputOrder(ax.tokens(), tb));
     assertThat(bx.clusters()).containsOnly(-1);
     assertTilesAndNeighbors(out, b, eb, bx.ids(), COS_L2, ALL_AGGS, 3);
 
@@ -78,7 +73,7 @@ class OrderFromTest {
     assertThat(ComputeJob.meanFastPath(fast)).isTrue();
     Manifest c = run(fast, a.runId()).manifest();
     assertThat(c.timings()).containsKey("order").doesNotContainKey("similarity");
-    Axis cx = axis(out, c, RunLayout.EMBEDDINGS, eb, tb);
+    OrderedAxis cx = axis(out, c, RunLayout.EMBEDDINGS, eb, tb);
     assertThat(cx.ids()).containsExactly(bx.ids());
     assertTilesAndNeighbors(out, c, eb, cx.ids(), bilinear, mean, 0);
   }
@@ -99,8 +94,8 @@ class OrderFromTest {
     Manifest b = run(sb, a.runId()).manifest();
     assertThat(b.order())
         .isEqualTo(new Manifest.Order("cluster", 7, 0, "bisecting-kmeans", 42L, a.runId()));
-    Axis ax = axis(out, a, RunLayout.EMBEDDINGS, ea, ta);
-    Axis bx = axis(out, b, RunLayout.EMBEDDINGS, eb, tb);
+    OrderedAxis ax = axis(out, a, RunLayout.EMBEDDINGS, ea, ta);
+    OrderedAxis bx = axis(out, b, RunLayout.EMBEDDINGS, eb, tb);
     assertThat(bx.tokens()).containsExactly(ax.tokens());
     assertThat(bx.clusters()).containsExactly(ax.clusters());
     assertThat(treeOf(out, b, RunLayout.CLUSTERS)).isEqualTo(treeOf(out, a, RunLayout.CLUSTERS));
@@ -115,8 +110,8 @@ class OrderFromTest {
     Manifest f = run(spec(input("b", eb, tb), out, bilinear, mean, 0), k.runId()).manifest();
     assertThat(f.order()).isEqualTo(new Manifest.Order("cluster", 5, 0, "kmeans", 9L, k.runId()));
     assertThat(f.timings()).doesNotContainKey("similarity");
-    Axis kx = axis(out, k, RunLayout.EMBEDDINGS, ea, ta);
-    Axis fx = axis(out, f, RunLayout.EMBEDDINGS, eb, tb);
+    OrderedAxis kx = axis(out, k, RunLayout.EMBEDDINGS, ea, ta);
+    OrderedAxis fx = axis(out, f, RunLayout.EMBEDDINGS, eb, tb);
     assertThat(fx.tokens()).containsExactly(kx.tokens());
     List<List<Long>> tree = treeOf(out, f, RunLayout.CLUSTERS);
     assertThat(tree).isEqualTo(treeOf(out, k, RunLayout.CLUSTERS));
@@ -146,10 +141,10 @@ class OrderFromTest {
         run(cross(input("rb", rb, rbt), input("cb", cb, cbt), out, cos), a.runId()).manifest();
     assertThat(b.order())
         .isEqualTo(new Manifest.Order("cluster", 4, 4, "bisecting-kmeans", 42L, a.runId()));
-    Axis arows = axis(out, a, RunLayout.EMBEDDINGS, ra, rows);
-    Axis acols = axis(out, a, RunLayout.COL_EMBEDDINGS, ca, cols);
-    Axis brows = axis(out, b, RunLayout.EMBEDDINGS, rb, rbt);
-    Axis bcols = axis(out, b, RunLayout.COL_EMBEDDINGS, cb, cbt);
+    OrderedAxis arows = axis(out, a, RunLayout.EMBEDDINGS, ra, rows);
+    OrderedAxis acols = axis(out, a, RunLayout.COL_EMBEDDINGS, ca, cols);
+    OrderedAxis brows = axis(out, b, RunLayout.EMBEDDINGS, rb, rbt);
+    OrderedAxis bcols = axis(out, b, RunLayout.COL_EMBEDDINGS, cb, cbt);
     assertThat(brows.tokens()).containsExactly(arows.tokens());
     assertThat(bcols.tokens()).containsExactly(acols.tokens());
     assertThat(treeOf(out, b, RunLayout.COL_CLUSTERS))
@@ -186,7 +181,7 @@ class OrderFromTest {
     Manifest a =
         run(spec(input("a", ea, ta), out, COS_L2, ALL_AGGS, 2).withOrder(BISECTING), null)
             .manifest();
-    Axis ax = axis(out, a, RunLayout.EMBEDDINGS, ea, ta);
+    OrderedAxis ax = axis(out, a, RunLayout.EMBEDDINGS, ea, ta);
     int emptied = 2; // every token of A's leaf 2 is left out of B
     List<String> tb = new ArrayList<>(ta);
     for (long p = ax.bounds()[emptied]; p < ax.bounds()[emptied + 1]; p++) {
@@ -201,271 +196,28 @@ class OrderFromTest {
     tb = shuffled(tb, 7);
     float[][] eb = NaiveClusters.blobs(tb.size(), D, 4, 0.6, 32);
     Manifest b = run(spec(input("b", eb, tb), out, COS_L2, ALL_AGGS, 2), a.runId()).manifest();
-    Expected want = expectedClusterOrder(ax, eb, tb);
+    NaiveOrder.Layout want = NaiveOrder.clusterOrder(ax.tokens(), ax.clusters(), eb, tb);
     assertThat(want.bounds().length - 1).as("leaf 2 is dropped").isEqualTo(6);
     assertThat(b.order().clusters()).isEqualTo(6);
-    Axis bx = axis(out, b, RunLayout.EMBEDDINGS, eb, tb);
+    OrderedAxis bx = axis(out, b, RunLayout.EMBEDDINGS, eb, tb);
     assertThat(bx.ids()).containsExactly(want.ids());
     assertThat(bx.bounds()).containsExactly(want.bounds());
     assertTilesAndNeighbors(out, b, eb, bx.ids(), COS_L2, ALL_AGGS, 2);
     assertClusterTables(out, b, RunLayout.CLUSTERS, eb, bx, COS_L2, ALL_AGGS);
 
     Manifest inputA = run(spec(input("a", ea, ta), out, COS_L2, ALL_AGGS, 0), null).manifest();
-    Axis iax = axis(out, inputA, RunLayout.EMBEDDINGS, ea, ta);
+    OrderedAxis iax = axis(out, inputA, RunLayout.EMBEDDINGS, ea, ta);
     Manifest c = run(spec(input("b", eb, tb), out, COS_L2, ALL_AGGS, 0), inputA.runId()).manifest();
     assertThat(c.order().from()).isEqualTo(inputA.runId());
-    Axis cx = axis(out, c, RunLayout.EMBEDDINGS, eb, tb);
-    assertThat(cx.ids()).containsExactly(expectedInputOrder(iax.tokens(), tb));
+    OrderedAxis cx = axis(out, c, RunLayout.EMBEDDINGS, eb, tb);
+    assertThat(cx.ids()).containsExactly(NaiveOrder.inputOrder(iax.tokens(), tb));
     assertTilesAndNeighbors(out, c, eb, cx.ids(), COS_L2, ALL_AGGS, 0);
-  }
-
-  // ---------------------------------------------------------------- naming the run
-
-  @Test
-  void theRunIsAnIdLatestOrAPathAndTheFingerprintNamesIt() {
-    List<String> vocab = words(N);
-    float[][] ea = NaiveClusters.blobs(N, D, 4, 0.6, 41);
-    float[][] eb = NaiveClusters.blobs(N, D, 4, 0.6, 42);
-    List<String> tb = shuffled(vocab, 8);
-    Path out = tmp.resolve("out");
-    List<Metric> cos = List.of(Metric.COSINE);
-    List<Aggregation> mean = List.of(Aggregation.MEAN);
-    OrderSpec three = new OrderSpec(true, 3, ClusterAlgorithm.BISECTING_KMEANS, 42);
-
-    ComputeJob.Result first =
-        run(spec(input("a", ea, vocab), out, cos, mean, 0).withOrder(three), "latest");
-    assertThat(first.manifest().order())
-        .as("latest with no run yet: --order applies")
-        .isEqualTo(new Manifest.Order("cluster", 3, 0, "bisecting-kmeans", 42L));
-    String r1 = first.manifest().runId();
-    ComputeSpec b = spec(input("b", eb, tb), out, cos, mean, 0).withOrder(three);
-    ComputeJob.Result second = run(b, "latest");
-    assertThat(second.upToDate()).isFalse();
-    assertThat(second.manifest().order().from()).isEqualTo(r1);
-    assertThat(second.manifest().order().clusters()).isEqualTo(3);
-    String r2 = second.manifest().runId();
-    assertThat(axis(out, second.manifest(), RunLayout.EMBEDDINGS, eb, tb).tokens())
-        .containsExactly(axis(out, first.manifest(), RunLayout.EMBEDDINGS, ea, vocab).tokens());
-
-    ComputeJob.Result again = run(b, "latest");
-    assertThat(again.upToDate()).as("latest took the order of r1 from these files").isTrue();
-    assertThat(again.manifest().runId()).isEqualTo(r2);
-    ComputeJob.Result byId = run(b, r1);
-    assertThat(byId.upToDate()).isTrue();
-    assertThat(byId.manifest().runId()).isEqualTo(r2);
-    String r1Dir = out.resolve(RunLayout.runDir(r1)).toString();
-    for (String path : List.of(r1Dir, "file:" + r1Dir)) {
-      ComputeJob.Result byPath = run(b, path);
-      assertThat(byPath.upToDate()).as(path).isTrue();
-      assertThat(byPath.manifest().runId()).isEqualTo(r2);
-    }
-    Manifest own = run(b, null).manifest();
-    assertThat(own.runId()).isNotEqualTo(r2);
-    assertThat(own.order().from()).isNull();
-    assertThat(own.source().fingerprint()).isNotEqualTo(second.manifest().source().fingerprint());
-  }
-
-  @Test
-  void aRunThatCannotGiveItsOrderFailsWithOneLine() throws IOException {
-    List<String> vocab = words(N);
-    float[][] e = NaiveClusters.blobs(N, D, 4, 0.6, 51);
-    Path out = tmp.resolve("out");
-    List<Metric> cos = List.of(Metric.COSINE);
-    List<Aggregation> mean = List.of(Aggregation.MEAN);
-    ComputeSpec sym = spec(input("a", e, vocab), out, cos, mean, 0);
-    String r1 = run(sym, null).manifest().runId();
-    String missing = "20990101T000000Z-deadbeef";
-    assertThatThrownBy(() -> run(sym, missing))
-        .hasMessage("Cannot take the order of run " + missing + ": no such run in " + out);
-    Path nowhere = tmp.resolve("nowhere");
-    assertThatThrownBy(() -> run(sym, nowhere.toString()))
-        .hasMessage(
-            "Cannot take the order of run "
-                + nowhere
-                + ": no manifest.json in "
-                + nowhere
-                + " (not a committed run)");
-    ComputeSpec crossSpec = cross(input("a", e, vocab), input("a", e, vocab), out, cos);
-    assertThatThrownBy(() -> run(crossSpec, r1))
-        .hasMessage(
-            "Cannot take the order of run "
-                + r1
-                + ": it is a symmetric run and this one is a cross run (--cols-input); a cross"
-                + " run takes the order of a cross run");
-    Path crossOut = tmp.resolve("cross-out");
-    Manifest x =
-        run(cross(input("a", e, vocab), input("a", e, vocab), crossOut, cos), null).manifest();
-    String xDir = crossOut.resolve(RunLayout.runDir(x.runId())).toString();
-    assertThatThrownBy(() -> run(sym, xDir))
-        .hasMessage(
-            "Cannot take the order of run "
-                + xDir
-                + ": it is a cross run and this one is symmetric; a symmetric run takes the order"
-                + " of a symmetric run");
-    Path broken = tmp.resolve("broken");
-    Files.createDirectories(broken.resolve(RunLayout.EMBEDDINGS));
-    Files.copy(
-        out.resolve(RunLayout.runDir(r1)).resolve(RunLayout.MANIFEST),
-        broken.resolve(RunLayout.MANIFEST));
-    assertThatThrownBy(() -> run(sym, broken.toString()))
-        .hasMessage(
-            "Cannot take the order of run "
-                + broken
-                + ": its embeddings table cannot be read (it holds 0 rows, the manifest says "
-                + N
-                + ")");
-    assertThat(out.resolve(RunLayout.LATEST)).hasContent(r1);
-  }
-
-  // ---------------------------------------------------------------- naive expectations
-
-  /** The expected ids of an input-order run: matched rows by reference position, then the rest. */
-  private static int[] expectedInputOrder(String[] reference, List<String> tokens) {
-    int[] refPos = naiveMatch(reference, tokens);
-    List<Integer> ids = new ArrayList<>();
-    for (int q = 0; q < reference.length; q++) {
-      for (int i = 0; i < refPos.length; i++) {
-        if (refPos[i] == q) {
-          ids.add(i);
-        }
-      }
-    }
-    for (int i = 0; i < refPos.length; i++) {
-      if (refPos[i] < 0) {
-        ids.add(i);
-      }
-    }
-    return ids.stream().mapToInt(Integer::intValue).toArray();
-  }
-
-  /** The k-th occurrence of a token among the rows takes its k-th position in the reference. */
-  private static int[] naiveMatch(String[] reference, List<String> tokens) {
-    int[] refPos = new int[tokens.size()];
-    for (int i = 0; i < tokens.size(); i++) {
-      String t = tokens.get(i);
-      int k = (int) tokens.subList(0, i).stream().filter(t::equals).count();
-      List<Integer> at = new ArrayList<>();
-      for (int q = 0; q < reference.length; q++) {
-        if (reference[q].equals(t)) {
-          at.add(q);
-        }
-      }
-      refPos[i] = k < at.size() ? at.get(k) : -1;
-    }
-    return refPos;
-  }
-
-  private record Expected(int[] ids, long[] bounds) {}
-
-  /**
-   * The expected cluster order: matched rows keep their reference leaf and order, the others join
-   * the leaf with the nearest centroid of its matched rows and follow by cosine descending; empty
-   * leaves are dropped.
-   */
-  private static Expected expectedClusterOrder(Axis ref, float[][] e, List<String> tokens) {
-    int[] refPos = naiveMatch(ref.tokens(), tokens);
-    int leaves = ref.bounds().length - 1;
-    List<List<Integer>> matched = new ArrayList<>();
-    for (int l = 0; l < leaves; l++) {
-      matched.add(new ArrayList<>());
-    }
-    for (int i = 0; i < refPos.length; i++) {
-      if (refPos[i] >= 0) {
-        matched.get(ref.clusters()[refPos[i]]).add(i);
-      }
-    }
-    double[][] centroids = new double[leaves][];
-    for (int l = 0; l < leaves; l++) {
-      if (!matched.get(l).isEmpty()) {
-        centroids[l] =
-            NaiveClusters.centroid(
-                e, matched.get(l).stream().mapToInt(Integer::intValue).toArray());
-      }
-    }
-    List<List<Integer>> placed = new ArrayList<>();
-    for (int l = 0; l < leaves; l++) {
-      placed.add(new ArrayList<>());
-    }
-    Map<Integer, Double> cos = new HashMap<>();
-    for (int i = 0; i < refPos.length; i++) {
-      if (refPos[i] < 0) {
-        int best = -1;
-        for (int l = 0; l < leaves; l++) {
-          if (centroids[l] != null
-              && (best < 0
-                  || NaiveClusters.cosine(e[i], centroids[l])
-                      > NaiveClusters.cosine(e[i], centroids[best]))) {
-            best = l;
-          }
-        }
-        placed.get(best).add(i);
-        cos.put(i, NaiveClusters.cosine(e[i], centroids[best]));
-      }
-    }
-    List<Integer> ids = new ArrayList<>();
-    List<Long> bounds = new ArrayList<>(List.of(0L));
-    for (int l = 0; l < leaves; l++) {
-      List<Integer> m = new ArrayList<>(matched.get(l));
-      m.sort(Comparator.comparingInt(i -> refPos[i]));
-      List<Integer> u = new ArrayList<>(placed.get(l));
-      u.sort(Comparator.comparingDouble((Integer i) -> -cos.get(i)).thenComparing(i -> i));
-      if (m.size() + u.size() > 0) {
-        ids.addAll(m);
-        ids.addAll(u);
-        bounds.add((long) ids.size());
-      }
-    }
-    return new Expected(
-        ids.stream().mapToInt(Integer::intValue).toArray(),
-        bounds.stream().mapToLong(Long::longValue).toArray());
   }
 
   // ---------------------------------------------------------------- reading runs back
 
-  /**
-   * One axis of a run as its embeddings table holds it, by position.
-   *
-   * @param bounds leaf boundaries from the cluster column ({0, n} in input order)
-   */
-  private record Axis(int[] ids, String[] tokens, int[] clusters, long[] bounds) {}
-
-  /**
-   * Reads an embeddings table, checking that positions run 0…n−1, ids are a permutation, and each
-   * row's token and vector are its input row's.
-   */
-  private Axis axis(Path out, Manifest m, String table, float[][] e, List<String> tokens) {
-    List<Row> rows =
-        spark
-            .read()
-            .parquet(runDir(out, m).resolve(table).toString())
-            .orderBy("position")
-            .collectAsList();
-    assertThat(rows).hasSize(e.length);
-    int[] ids = new int[e.length];
-    String[] tok = new String[e.length];
-    int[] clusters = new int[e.length];
-    List<Long> bounds = new ArrayList<>(List.of(0L));
-    boolean[] seen = new boolean[e.length];
-    for (int p = 0; p < e.length; p++) {
-      Row r = rows.get(p);
-      assertThat(r.getInt(r.fieldIndex("position"))).isEqualTo(p);
-      ids[p] = r.getInt(r.fieldIndex("id"));
-      assertThat(seen[ids[p]]).as("id %d repeated", ids[p]).isFalse();
-      seen[ids[p]] = true;
-      tok[p] = r.getString(r.fieldIndex("token"));
-      assertThat(tok[p]).isEqualTo(tokens.get(ids[p]));
-      clusters[p] = r.getInt(r.fieldIndex("cluster"));
-      List<Float> v = r.getList(r.fieldIndex("vector"));
-      for (int c = 0; c < D; c++) {
-        assertThat(v.get(c)).isEqualTo(e[ids[p]][c]);
-      }
-      if (p > 0 && clusters[p] != clusters[p - 1]) {
-        assertThat(clusters[p]).isEqualTo(clusters[p - 1] + 1);
-        bounds.add((long) p);
-      }
-    }
-    bounds.add((long) e.length);
-    return new Axis(ids, tok, clusters, bounds.stream().mapToLong(Long::longValue).toArray());
+  private OrderedAxis axis(Path out, Manifest m, String table, float[][] e, List<String> t) {
+    return OrderedAxis.read(spark, runDir(out, m), table, e, t);
   }
 
   /** Each node's (cluster, parent, leaf, depth, start, end), by id. */
@@ -517,7 +269,7 @@ class OrderFromTest {
       Manifest m,
       String table,
       float[][] e,
-      Axis axis,
+      OrderedAxis axis,
       List<Metric> metrics,
       List<Aggregation> aggs) {
     float[][] p = permuted(e, axis.ids());
@@ -564,7 +316,7 @@ class OrderFromTest {
   }
 
   /** The member rows holding the token (more than one when the vocabulary repeats it). */
-  private static List<Integer> rowsOf(Axis axis, String token, int[] members) {
+  private static List<Integer> rowsOf(OrderedAxis axis, String token, int[] members) {
     List<Integer> rows = new ArrayList<>();
     for (int p = 0; p < axis.ids().length; p++) {
       if (axis.tokens()[p].equals(token)) {
