@@ -132,13 +132,41 @@ class OrderFromRunTest {
                 + ": its embeddings table cannot be read (it holds 0 rows, the manifest says "
                 + N
                 + ")");
-    assertThat(out.resolve(RunLayout.LATEST)).hasContent(r1);
+    Manifest clustered =
+        run(sym.withOrder(new OrderSpec(true, 3, ClusterAlgorithm.KMEANS, 1)), null).manifest();
+    Path noTree = tmp.resolve("no-tree");
+    copyTree(out.resolve(RunLayout.runDir(clustered.runId())), noTree);
+    deleteTree(noTree.resolve(RunLayout.CLUSTERS));
+    assertThatThrownBy(() -> run(sym, noTree.toString()))
+        .hasMessage(
+            "Cannot take the order of run "
+                + noTree
+                + ": its clusters table cannot be read (no such table: "
+                + noTree.resolve(RunLayout.CLUSTERS)
+                + ")");
+    assertThat(out.resolve(RunLayout.LATEST)).hasContent(clustered.runId());
   }
 
   private String[] tokens(Path out, Manifest m, float[][] e, List<String> tokens) {
     return OrderedAxis.read(
             spark, out.resolve(RunLayout.runDir(m.runId())), RunLayout.EMBEDDINGS, e, tokens)
         .tokens();
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (var paths = Files.walk(from)) {
+      for (Path p : paths.toList()) {
+        Files.copy(p, to.resolve(from.relativize(p).toString()));
+      }
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   private static List<String> words(int n) {
