@@ -72,6 +72,10 @@ public record ComputeSpec(
     if (order == null) {
       order = OrderSpec.INPUT;
     }
+    if (orderFrom != null && orderFrom.isBlank()) {
+      throw new IllegalArgumentException(
+          "--order-from needs a run: a run id in --out, latest, or a run directory");
+    }
   }
 
   /** A symmetric run in input order. */

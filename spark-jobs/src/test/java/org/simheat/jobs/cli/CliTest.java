@@ -182,6 +182,9 @@ class CliTest {
             "--order-from",
             "20990101T000000Z-0a0a0a0a"),
         "simheat: Cannot take the order of run 20990101T000000Z-0a0a0a0a: no such run in " + out);
+    assertOneLine(
+        run("compute", "--input", b.toString(), "--out", out, "--order-from", " "),
+        "simheat: --order-from needs a run: a run id in --out, latest, or a run directory");
   }
 
   private static void assertOneLine(Outcome o, String line) {
