@@ -160,6 +160,15 @@ public final class ComputeCommand implements Callable<Integer> {
   Long clusterSeed;
 
   @Option(
+      names = "--order-from",
+      paramLabel = "RUN",
+      description =
+          "Take the order of run RUN (a run id in OUT, latest, or a run directory): the same"
+              + " tokens at the same positions, its clusters in cluster order. Wins over --order"
+              + " and the --cluster options, which apply when latest names no run yet.")
+  String orderFrom;
+
+  @Option(
       names = "--neighbors",
       paramLabel = "K",
       defaultValue = "10",
@@ -273,7 +282,8 @@ public final class ComputeCommand implements Callable<Integer> {
         blockSize,
         run.force,
         orderSpec,
-        colsInput());
+        colsInput(),
+        orderFrom);
   }
 
   /** The column matrix of a cross run, or null. */
@@ -296,7 +306,7 @@ public final class ComputeCommand implements Callable<Integer> {
     }
     return String.format(
         Locale.ROOT,
-        "run %s: N=%s, d=%d, metrics %s%s, levels 0..%d stored of 0..%d, %.1f s%n  %s",
+        "run %s: N=%s, d=%d, metrics %s%s%s, levels 0..%d stored of 0..%d, %.1f s%n  %s",
         m.runId(),
         m.symmetric() ? Long.toString(m.n()) : m.n() + " × " + m.nCols(),
         m.dim(),
@@ -307,6 +317,7 @@ public final class ComputeCommand implements Callable<Integer> {
                 + (m.symmetric() ? "" : " × " + m.order().colsClusters())
                 + " clusters"
             : "",
+        m.order().from() == null ? "" : ", order of " + m.order().from(),
         m.storedZoom(),
         m.maxZoom(),
         seconds,

@@ -100,7 +100,8 @@ public final class AxisClustering {
     }
   }
 
-  private static double[][] centroids(ClusterTree tree) {
+  /** Each node's centroid, by node id. */
+  static double[][] centroids(ClusterTree tree) {
     double[][] c = new double[tree.nodes()][];
     for (int i = 0; i < c.length; i++) {
       c[i] = tree.centroid(i);
@@ -108,7 +109,8 @@ public final class AxisClustering {
     return c;
   }
 
-  private static int[][] paths(ClusterTree tree) {
+  /** Each leaf's nodes, from the leaf up to its root. */
+  static int[][] paths(ClusterTree tree) {
     int[][] p = new int[tree.leaves][];
     for (int leaf = 0; leaf < p.length; leaf++) {
       p[leaf] = tree.path(leaf);

@@ -70,10 +70,27 @@ public final class ClusterOrder {
           return byCos != 0 ? byCos : Integer.compare(a, b);
         });
     int[] ids = new int[n];
-    int[] leafOfPosition = new int[n];
     for (int p = 0; p < n; p++) {
       ids[p] = rows[p];
-      leafOfPosition[p] = leafOfRow[rows[p]];
+    }
+    return laidOut(tree, leafOfRow, ids, members, tokens);
+  }
+
+  /**
+   * The order of rows laid out by the caller: {@code ids} holds the input row at each position,
+   * leaf by leaf in the tree's order (the leaves' sizes end to end).
+   *
+   * @param leafOfRow each input row's leaf
+   * @param ids the input row at each position
+   * @param members the second pass's labels and radii
+   * @param tokens tokens by input row, or null for row numbers
+   */
+  static ClusterOrder laidOut(
+      ClusterTree tree, int[] leafOfRow, int[] ids, Membership.Part members, List<String> tokens) {
+    int n = ids.length;
+    int[] leafOfPosition = new int[n];
+    for (int p = 0; p < n; p++) {
+      leafOfPosition[p] = leafOfRow[ids[p]];
     }
     List<ClusterNode> nodes = new ArrayList<>();
     for (int id = 0; id < tree.nodes(); id++) {

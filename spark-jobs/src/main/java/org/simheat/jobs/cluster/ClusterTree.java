@@ -53,6 +53,27 @@ final class ClusterTree {
     if (flat && !pruned.isLeaf()) {
       pruned = chain(pruned, part, dim);
     }
+    return layOut(pruned, part, flat, dim);
+  }
+
+  /**
+   * The tree of a given shape in the shape's own order (a flat clustering's leaves are not
+   * chained), with the sizes and sums of {@code part}: how a run keeps the tree of the run it takes
+   * its order from.
+   *
+   * @param shape the tree; its leaves name clusters of {@code part}
+   * @param flat the shape's root is not a node (its children are roots)
+   * @throws IllegalArgumentException if no cluster of the shape has a member
+   */
+  static ClusterTree keeping(TreeShape shape, Assignment.Part part, boolean flat, int dim) {
+    TreeShape pruned = prune(shape, part.size);
+    if (pruned == null) {
+      throw new IllegalArgumentException("No cluster of the tree has a member");
+    }
+    return layOut(pruned, part, flat, dim);
+  }
+
+  private static ClusterTree layOut(TreeShape pruned, Assignment.Part part, boolean flat, int dim) {
     List<TreeShape> leafNodes = new ArrayList<>();
     List<TreeShape> internal = new ArrayList<>();
     walk(pruned, leafNodes, internal, flat);

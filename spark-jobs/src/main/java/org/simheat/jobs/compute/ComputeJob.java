@@ -21,6 +21,7 @@ import org.simheat.format.Metric;
 import org.simheat.format.RunLayout;
 import org.simheat.format.TileGeometry;
 import org.simheat.jobs.cluster.ClusterTables;
+import org.simheat.jobs.cluster.ReferenceRun;
 import org.simheat.jobs.input.CellSums;
 import org.simheat.jobs.input.EmbeddingInputs;
 import org.simheat.jobs.input.InputSpec;
@@ -54,6 +55,7 @@ public final class ComputeJob {
   private final Consumer<String> checkpoint;
   private final Map<String, Long> timings = new LinkedHashMap<>();
   private long mark = System.nanoTime();
+  private ReferenceRun reference;
 
   public ComputeJob(SparkSession spark, ComputeSpec spec) {
     this(spark, spec, stage -> {});
@@ -94,9 +96,16 @@ public final class ComputeJob {
     if (colsIn != null) {
       checkSameDimension(rowsIn, colsIn);
     }
-    String fingerprint = Fingerprint.of(files(rowsIn, colsIn), spec.effectiveConfiguration(), conf);
+    reference = referenceRun(out);
+    List<String> files = files(rowsIn, colsIn);
+    String fingerprint =
+        Fingerprint.of(
+            files, spec.effectiveConfiguration(reference == null ? null : reference.runId()), conf);
     Optional<Manifest> existing =
         spec.force() ? Optional.empty() : RunCatalog.findByFingerprint(out, fingerprint, conf);
+    if (existing.isEmpty() && !spec.force()) {
+      existing = latestInItsOwnOrder(files);
+    }
     if (existing.isPresent()) {
       return new Result(
           existing.get(), new Path(out, RunLayout.runDir(existing.get().runId())), true);
@@ -154,6 +163,41 @@ public final class ComputeJob {
     }
   }
 
+  /**
+   * The run whose order this run takes ({@code --order-from}), or null for its own order (also when
+   * {@code latest} names no run yet).
+   *
+   * @throws IllegalArgumentException if the run cannot be found or read, or does not fit
+   */
+  private ReferenceRun referenceRun(Path out) {
+    if (spec.orderFrom() == null) {
+      return null;
+    }
+    ReferenceRun r = ReferenceRun.resolve(out, spec.orderFrom(), spec.cross(), conf).orElse(null);
+    if (r != null && spec.order().clustered()) {
+      LOG.info(
+          "--order-from {}: the order of run {}, not --order cluster", spec.orderFrom(), r.runId());
+    }
+    return r;
+  }
+
+  /**
+   * With {@code --order-from latest}: the latest run itself when it was computed from the same
+   * files and settings (in its own order, or in the order it took), since taking a run's own order
+   * gives that run again. Without this, each new run would make the next one differ.
+   */
+  private Optional<Manifest> latestInItsOwnOrder(List<String> files) {
+    if (reference == null || !reference.latest()) {
+      return Optional.empty();
+    }
+    Manifest latest = reference.manifest();
+    String from = latest.order() == null ? null : latest.order().from();
+    String same = Fingerprint.of(files, spec.effectiveConfiguration(from), conf);
+    return latest.source() != null && same.equals(latest.source().fingerprint())
+        ? Optional.of(latest)
+        : Optional.empty();
+  }
+
   /** The rows and the columns as the pass reads them (the same axis twice when symmetric). */
   private record Axes(RunAxis rows, RunAxis cols) {}
 
@@ -166,12 +210,21 @@ public final class ComputeJob {
       EmbeddingInputs.Opened colsIn,
       int blockRows,
       CellSums.Spec sums) {
-    boolean clustered = spec.order().clustered();
-    CellSums.Spec inputOrderSums = clustered ? null : sums;
+    boolean clustered = reference == null && spec.order().clustered();
+    CellSums.Spec inputOrderSums = clustered || reference != null ? null : sums;
     RunAxis rows = RunAxis.scan(jsc, rowsIn, blockRows, inputOrderSums);
     RunAxis cols = colsIn == null ? rows : RunAxis.scan(jsc, colsIn, blockRows, inputOrderSums);
     lap("read");
-    if (clustered) {
+    if (reference != null) {
+      String id = reference.runId();
+      RunAxis r = rows.following(jsc, reference.rows(), blockRows, sums, id, spec.input().uri());
+      cols =
+          cols == rows
+              ? r
+              : cols.following(jsc, reference.cols(), blockRows, sums, id, spec.colsInput().uri());
+      rows = r;
+      lap(reference.clustered() ? "cluster" : "order");
+    } else if (clustered) {
       RunAxis r = rows.clustered(jsc, spec.order(), blockRows, sums, spec.input().uri());
       cols =
           cols == rows
@@ -187,7 +240,7 @@ public final class ComputeJob {
    * Fails early, before any Spark work, when an axis has fewer rows than the clusters asked for.
    */
   private void checkClusterCounts(TileGeometry g, boolean symmetric) {
-    if (spec.order().clustered()) {
+    if (reference == null && spec.order().clustered()) {
       spec.order().clustersFor(g.rows(), spec.input().uri());
       if (!symmetric) {
         spec.order().clustersFor(g.cols(), spec.colsInput().uri());
@@ -358,6 +411,9 @@ public final class ComputeJob {
   }
 
   private Manifest.Order order(RunAxis rows, RunAxis cols) {
+    if (reference != null) {
+      return reference.order(rows.leaves(), cols == rows ? 0 : cols.leaves());
+    }
     if (rows.clusters() == null) {
       return new Manifest.Order(Manifest.Order.INPUT, 0);
     }

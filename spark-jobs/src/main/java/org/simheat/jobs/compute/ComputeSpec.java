@@ -22,6 +22,9 @@ import org.simheat.jobs.input.InputSpec;
  * @param force recompute even when an identical run exists
  * @param order the display order: input, or cluster with its settings (both axes of a cross run)
  * @param colsInput the column matrix of a cross run, or null for a symmetric run of {@code input}
+ * @param orderFrom the run whose order to take ({@code --order-from}: a run id in {@code out},
+ *     {@code latest}, or a run directory), or null; it wins over {@code order}, which applies only
+ *     when {@code latest} names no run yet
  */
 public record ComputeSpec(
     InputSpec input,
@@ -34,7 +37,8 @@ public record ComputeSpec(
     int blockSize,
     boolean force,
     OrderSpec order,
-    InputSpec colsInput)
+    InputSpec colsInput,
+    String orderFrom)
     implements Serializable {
 
   /** Default stored cells per metric: 16 Mi, i.e. a symmetric 5792-cell level. */
@@ -68,6 +72,10 @@ public record ComputeSpec(
     if (order == null) {
       order = OrderSpec.INPUT;
     }
+    if (orderFrom != null && orderFrom.isBlank()) {
+      throw new IllegalArgumentException(
+          "--order-from needs a run: a run id in --out, latest, or a run directory");
+    }
   }
 
   /** A symmetric run in input order. */
@@ -92,6 +100,35 @@ public record ComputeSpec(
         blockSize,
         force,
         OrderSpec.INPUT,
+        null,
+        null);
+  }
+
+  /** A run in its own order (no {@code --order-from}). */
+  public ComputeSpec(
+      InputSpec input,
+      String out,
+      List<Metric> metrics,
+      List<Aggregation> aggregations,
+      int neighbors,
+      Integer storedZoom,
+      long cellBudget,
+      int blockSize,
+      boolean force,
+      OrderSpec order,
+      InputSpec colsInput) {
+    this(
+        input,
+        out,
+        metrics,
+        aggregations,
+        neighbors,
+        storedZoom,
+        cellBudget,
+        blockSize,
+        force,
+        order,
+        colsInput,
         null);
   }
 
@@ -108,7 +145,25 @@ public record ComputeSpec(
         blockSize,
         force,
         order,
-        colsInput);
+        colsInput,
+        orderFrom);
+  }
+
+  /** The same run taking the order of run {@code run} (see {@link #orderFrom}), or its own. */
+  public ComputeSpec withOrderFrom(String run) {
+    return new ComputeSpec(
+        input,
+        out,
+        metrics,
+        aggregations,
+        neighbors,
+        storedZoom,
+        cellBudget,
+        blockSize,
+        force,
+        order,
+        colsInput,
+        run);
   }
 
   /** Whether rows and columns come from two matrices. */
@@ -116,8 +171,18 @@ public record ComputeSpec(
     return colsInput != null;
   }
 
-  /** The settings that change the output, as text for the fingerprint. */
+  /** The settings that change the output, as text for the fingerprint, in the run's own order. */
   public String effectiveConfiguration() {
+    return effectiveConfiguration(null);
+  }
+
+  /**
+   * The settings that change the output, as text for the fingerprint.
+   *
+   * @param orderFromRun the id of the run whose order the run takes (resolved, never {@code
+   *     latest}), or null when it has its own order
+   */
+  public String effectiveConfiguration(String orderFromRun) {
     return String.join(
             ";",
             "tensor=" + input.tensor(),
@@ -129,7 +194,7 @@ public record ComputeSpec(
             "neighbors=" + neighbors,
             "storedZoom=" + storedZoom,
             "cellBudget=" + cellBudget,
-            order.describe())
+            orderFromRun == null ? order.describe() : "orderFrom=" + orderFromRun)
         + (colsInput == null
             ? "" // a symmetric run's fingerprint is what it was before cross runs
             : ";cols=" + colsInput.format() + "," + colsInput.tensor() + "," + colsInput.vocab());

@@ -150,6 +150,43 @@ class CliTest {
     assertThat(o.out()).contains("N=60, d=4, metrics cosine, 4 clusters, levels");
   }
 
+  @Test
+  void aRunTakesTheOrderOfAnotherAndABadOneIsOneLine() throws IOException {
+    Path a = NpyFiles.write(tmp.resolve("a.npy"), NaiveSimilarity.gaussian(60, 4, 3));
+    Path b = NpyFiles.write(tmp.resolve("b.npy"), NaiveSimilarity.gaussian(60, 4, 4));
+    String out = tmp.resolve("out").toString();
+    Outcome first =
+        run(
+            "compute",
+            "--input",
+            a.toString(),
+            "--out",
+            out,
+            "--order",
+            "cluster",
+            "--clusters",
+            "4");
+    assertThat(first.code()).as(first.err()).isZero();
+    String runA = Files.readString(tmp.resolve("out").resolve(RunLayout.LATEST)).trim();
+    Outcome second =
+        run("compute", "--input", b.toString(), "--out", out, "--order-from", "latest");
+    assertThat(second.code()).as(second.err()).isZero();
+    assertThat(second.out()).contains("N=60, d=4, metrics cosine, 4 clusters, order of " + runA);
+    assertOneLine(
+        run(
+            "compute",
+            "--input",
+            b.toString(),
+            "--out",
+            out,
+            "--order-from",
+            "20990101T000000Z-0a0a0a0a"),
+        "simheat: Cannot take the order of run 20990101T000000Z-0a0a0a0a: no such run in " + out);
+    assertOneLine(
+        run("compute", "--input", b.toString(), "--out", out, "--order-from", " "),
+        "simheat: --order-from needs a run: a run id in --out, latest, or a run directory");
+  }
+
   private static void assertOneLine(Outcome o, String line) {
     assertThat(o.code()).isEqualTo(2);
     assertThat(o.out()).isEmpty();
@@ -175,6 +212,7 @@ class CliTest {
             "--clusters",
             "--cluster-algorithm",
             "--cluster-seed",
+            "--order-from",
             "--neighbors",
             "--stored-zoom",
             "--master",
