@@ -174,6 +174,8 @@ class RunListPageIT {
     assertThat(page.text("run")).as("the viewed run stays").isEqualTo(RUN);
     assertThat(page.data("view")).isEqualTo("0,600,0,600");
 
+    Files.createDirectories(SCREENSHOTS);
+    Files.write(SCREENSHOTS.resolve("page-new-run.png"), browser.screenshot());
     browser.evaluate("document.getElementById('new-run-show').click()");
     page.awaitReady("document.getElementById('run').value === '" + NEWER + "'");
     assertThat(visible("new-run")).isFalse();
