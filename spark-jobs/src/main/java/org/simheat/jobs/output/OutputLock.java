@@ -114,6 +114,11 @@ public final class OutputLock implements AutoCloseable {
    * @throws IllegalArgumentException if the output is a file or cannot be created
    */
   public static OutputLock acquire(Path out, Configuration conf, String command) {
+    return acquire(out, conf, command, HEARTBEAT_SECONDS * 1000);
+  }
+
+  /** {@link #acquire(Path, Configuration, String)} with another heartbeat period, for tests. */
+  static OutputLock acquire(Path out, Configuration conf, String command, long heartbeatMillis) {
     try {
       FileSystem fs = out.getFileSystem(conf);
       Path qualified = fs.makeQualified(out);
@@ -123,7 +128,7 @@ public final class OutputLock implements AutoCloseable {
       Observed last = null;
       for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
         if (tryCreate(fs, lock, me)) {
-          return new OutputLock(fs, qualified, lock, me, created, HEARTBEAT_SECONDS * 1000);
+          return new OutputLock(fs, qualified, lock, me, created, heartbeatMillis);
         }
         Optional<Observed> held = Observed.read(fs, lock);
         if (held.isEmpty()) {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -41,23 +42,28 @@ public final class RunRetention {
     if (keep < 1) {
       throw new IllegalArgumentException("--keep must be ≥ 1, got " + keep);
     }
-    List<Manifest> runs = RunCatalog.list(out, conf);
     try {
-      FileSystem fs = out.getFileSystem(conf);
-      String latest = latest(fs, out);
-      int excess = runs.size() - keep;
-      List<String> removed = new ArrayList<>();
-      for (int i = 0; i < runs.size() && removed.size() < excess; i++) {
-        String id = runs.get(i).runId();
-        if (!id.equals(latest) && !id.equals(current)) {
-          delete(fs, out, id);
-          removed.add(id);
-        }
-      }
-      return removed;
+      return keepNewest(out.getFileSystem(conf), out, keep, current, conf);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot delete old runs in " + out + ": " + e.getMessage(), e);
     }
+  }
+
+  /** {@link #keepNewest(Path, int, String, Configuration)} deleting through the given fs. */
+  static List<String> keepNewest(
+      FileSystem fs, Path out, int keep, String current, Configuration conf) throws IOException {
+    List<Manifest> runs = RunCatalog.list(out, conf);
+    String latest = latest(fs, out);
+    int excess = runs.size() - keep;
+    List<String> removed = new ArrayList<>();
+    for (int i = 0; i < runs.size() && removed.size() < excess; i++) {
+      String id = runs.get(i).runId();
+      if (!id.equals(latest) && !id.equals(current)) {
+        delete(fs, out, id);
+        removed.add(id);
+      }
+    }
+    return removed;
   }
 
   private static void delete(FileSystem fs, Path out, String id) throws IOException {
@@ -67,9 +73,13 @@ public final class RunRetention {
     LOG.info("Removed run {} ({})", id, dir);
   }
 
-  /** The run id LATEST names, or null when there is none. */
+  /**
+   * The run id LATEST names, or null when there is none. Read past Hadoop's local checksums: LATEST
+   * is plain text that other tools may write.
+   */
   private static String latest(FileSystem fs, Path out) throws IOException {
-    try (FSDataInputStream in = fs.open(new Path(out, RunLayout.LATEST))) {
+    FileSystem raw = fs instanceof ChecksumFileSystem c ? c.getRawFileSystem() : fs;
+    try (FSDataInputStream in = raw.open(new Path(out, RunLayout.LATEST))) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
     } catch (FileNotFoundException e) {
       return null;
