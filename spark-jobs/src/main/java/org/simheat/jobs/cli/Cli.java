@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
       ComputeCommand.class,
       DemoCommand.class,
       BenchCommand.class,
-      SaliencyCommand.class
+      SaliencyCommand.class,
+      WatchCommand.class
     })
 public final class Cli implements Runnable {
   /** Exit code for bad input or usage. */

@@ -200,10 +200,18 @@ public final class ComputeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    OrderSpec orderSpec = orderSpec();
-    List<ComputeSpec> specs = inputs().stream().map(in -> spec(in, orderSpec)).toList();
-    runAll(commandSpec, "simheat compute", run.master, specs);
+    runAll(commandSpec, "simheat compute", run.master, specs());
     return 0;
+  }
+
+  /**
+   * The job of each input, as the options say; {@code watch} builds its computes here too.
+   *
+   * @throws IllegalArgumentException for options that do not fit together or out of range
+   */
+  List<ComputeSpec> specs() {
+    OrderSpec orderSpec = orderSpec();
+    return inputs().stream().map(in -> spec(in, orderSpec)).toList();
   }
 
   /** Runs each job in one Spark session and prints a line per run. */
