@@ -74,12 +74,17 @@ public final class Cli implements Runnable {
 
   /** The one line that tells a user what failed: their error's message, or the root cause. */
   static String oneLine(Throwable e) {
+    return (userError(e) != null ? "" : "failed: ") + reason(e);
+  }
+
+  /** Why something failed, in one line: the user's error's message, or the root cause's. */
+  static String reason(Throwable e) {
     Throwable cause = userError(e);
     if (cause != null) {
       return cause.getMessage();
     }
     Throwable root = rootCause(e);
-    return "failed: " + root.getClass().getSimpleName() + ": " + root.getMessage();
+    return root.getClass().getSimpleName() + ": " + root.getMessage();
   }
 
   /** The exit code for a failure: {@link #BUSY}, {@link #BAD_INPUT} or {@link #FAILED}. */

@@ -106,9 +106,11 @@ public final class WatchCommand implements Callable<Integer> {
     try (SparkSessions.Session session = SparkSessions.open("simheat watch", template.run.master);
         StopSignals signals = StopSignals.install(this::stop)) {
       spark = session.spark();
-      return watch();
-    } finally {
-      stopTimer.shutdownNow();
+      try {
+        return watch();
+      } finally {
+        stopTimer.shutdownNow();
+      }
     }
   }
 
@@ -134,7 +136,7 @@ public final class WatchCommand implements Callable<Integer> {
     try {
       List<CheckpointWatch.Outcome> outcomes = watch.poll(asFound, () -> stopping, this::print);
       return outcomes.stream().allMatch(CheckpointWatch.Outcome::ok);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // listing failed: Hadoop's and Spark's exceptions, checked or not
       err().println("watch: " + Cli.oneLine(e) + "; retrying at the next poll");
       return false;
     }
@@ -181,7 +183,7 @@ public final class WatchCommand implements Callable<Integer> {
               "watch: "
                   + o.file()
                   + " failed: "
-                  + Cli.oneLine(o.failure())
+                  + Cli.reason(o.failure())
                   + "; retrying at the next poll");
       return;
     }
@@ -198,32 +200,31 @@ public final class WatchCommand implements Callable<Integer> {
   }
 
   /**
-   * A signal: stop after the current compute; abort it after the grace time, or at once on a second
-   * signal.
+   * A signal: stop after the current compute, aborting it once the grace time is over, or at once
+   * on a second signal.
    */
   private void stop(String signal) {
-    SparkSession s = spark;
-    if (stopping) {
-      err().println("watch: SIG" + signal + " again: aborting the current compute");
-      if (s != null) {
-        s.sparkContext().cancelAllJobs();
-      }
-      return;
-    }
+    boolean again = stopping;
     stopping = true;
-    long grace = Long.getLong("simheat.watch.stopGraceSeconds", DEFAULT_STOP_GRACE_SECONDS);
+    long grace =
+        again ? 0 : Long.getLong("simheat.watch.stopGraceSeconds", DEFAULT_STOP_GRACE_SECONDS);
     err()
         .println(
-            String.format(
-                Locale.ROOT,
-                "watch: SIG%s: stopping (a compute still running in %d s is aborted)",
-                signal,
-                grace));
+            again
+                ? "watch: SIG" + signal + " again: aborting the current compute"
+                : String.format(
+                    Locale.ROOT,
+                    "watch: SIG%s: stopping (a compute still running in %d s is aborted)",
+                    signal,
+                    grace));
     synchronized (sleep) {
       sleep.notifyAll();
     }
+    SparkSession s = spark;
     if (s != null) {
-      stopTimer.schedule(() -> s.sparkContext().cancelAllJobs(), grace, TimeUnit.SECONDS);
+      // Cancelling reaches only running Spark jobs: repeat it until the compute gives up.
+      stopTimer.scheduleWithFixedDelay(
+          () -> s.sparkContext().cancelAllJobs(), grace * 1000, 200, TimeUnit.MILLISECONDS);
     }
   }
 

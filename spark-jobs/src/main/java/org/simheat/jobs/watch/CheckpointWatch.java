@@ -37,7 +37,7 @@ public final class CheckpointWatch {
    * @param result the run written or found up to date, or null on failure
    * @param failure why it failed, or null
    */
-  public record Outcome(String file, ComputeJob.Result result, RuntimeException failure) {
+  public record Outcome(String file, ComputeJob.Result result, Exception failure) {
     /** Whether it computed or was up to date. */
     public boolean ok() {
       return failure == null;
@@ -98,7 +98,7 @@ public final class CheckpointWatch {
   private Outcome computeOne(CheckpointScan.Checkpoint c) {
     try {
       return new Outcome(c.uri(), compute.apply(c.uri()), null);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Spark throws checked exceptions undeclared
       return new Outcome(c.uri(), null, e);
     }
   }
