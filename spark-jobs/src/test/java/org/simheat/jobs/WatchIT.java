@@ -61,8 +61,8 @@ class WatchIT {
       assertThat(p.waitFor(5, TimeUnit.MINUTES)).as(log(work)).isTrue();
       assertThat(p.exitValue()).as(log(work)).isZero();
     } finally {
-      p.destroyForcibly();
-      p.waitFor();
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly().waitFor();
     }
     String err = Files.readString(work.resolve("watch.err"));
     assertThat(err).contains("watch: SIGTERM: stopping");
