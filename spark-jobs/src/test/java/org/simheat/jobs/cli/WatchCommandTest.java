@@ -167,6 +167,49 @@ class WatchCommandTest {
   }
 
   @Test
+  void aLockHeldByAnotherComputeIsAFailureRetriedLater() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("ckpt"));
+    Path out = Files.createDirectories(tmp.resolve("out"));
+    NpyFiles.write(dir.resolve("a.npy"), matrix(7));
+    Process holder = new ProcessBuilder("sleep", "600").start();
+    try {
+      Files.writeString(
+          out.resolve(RunLayout.LOCK),
+          "{\"host\":\""
+              + java.net.InetAddress.getLocalHost().getHostName()
+              + "\",\"pid\":"
+              + holder.pid()
+              + ",\"startedAt\":\"2026-11-22T06:30:00Z\",\"command\":\"compute\"}\n");
+      String[] args = {"--input", dir.toString(), "--out", out.toString(), "--once"};
+      CliTest.Outcome busy = watch(args);
+      assertThat(busy.code()).isEqualTo(1);
+      assertThat(busy.out()).isEmpty();
+      assertThat(lines(busy.err()))
+          .containsExactly(
+              "watch: file:"
+                  + dir.resolve("a.npy")
+                  + " failed: Cannot write to "
+                  + out
+                  + ": another compute holds "
+                  + out
+                  + "/_lock (pid "
+                  + holder.pid()
+                  + " on "
+                  + java.net.InetAddress.getLocalHost().getHostName()
+                  + ", since 2026-11-22T06:30:00Z); try again when it ends; retrying at the next"
+                  + " poll");
+      Files.delete(out.resolve(RunLayout.LOCK));
+      CliTest.Outcome later = watch(args);
+      assertThat(later.code()).as(later.err()).isZero();
+      Matcher run = RUN.matcher(lines(later.out()).get(0));
+      assertThat(run.matches()).isTrue();
+      assertCosineMeans(out, run.group(1), matrix(7));
+    } finally {
+      holder.destroyForcibly().waitFor();
+    }
+  }
+
+  @Test
   void keepComputesOnlyTheNewestCheckpointsAndRemovesOlderRuns() throws IOException {
     Path dir = Files.createDirectories(tmp.resolve("ckpt"));
     Path out = tmp.resolve("out");
