@@ -14,7 +14,9 @@ import java.nio.file.Paths;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -39,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * computes into one s3a output at once.
  *
  * <p>While held, a daemon thread touches the file every {@value #HEARTBEAT_SECONDS} s. A lock is
- * stale, and is replaced with a warning, when its holder ran on this host and that process is gone,
- * or when it was last touched more than {@code -Dsimheat.lockStaleSeconds} (default {@value
+ * stale, and is replaced with a warning, when its holder ran on this host and that process is gone
+ * (or is this JVM, which never took it: a container restarted with the same host name and pid), or
+ * when it was last touched more than {@code -Dsimheat.lockStaleSeconds} (default {@value
  * #DEFAULT_STALE_SECONDS}) seconds ago: its holder was killed or lost. Replacing renames the stale
  * file to a unique name first, so of two processes that found the same stale lock only one removes
  * it; the other then finds the winner's fresh lock.
@@ -60,6 +63,9 @@ public final class OutputLock implements AutoCloseable {
   public static final String STALE_SECONDS_PROPERTY = "simheat.lockStaleSeconds";
 
   private static final int ATTEMPTS = 5;
+
+  /** The locks this JVM holds, to tell them from a lock an earlier process with our pid left. */
+  private static final Set<Holder> HELD = ConcurrentHashMap.newKeySet();
 
   private final FileSystem fs;
   private final Path out;
@@ -128,6 +134,7 @@ public final class OutputLock implements AutoCloseable {
       Observed last = null;
       for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
         if (tryCreate(fs, lock, me)) {
+          HELD.add(me);
           return new OutputLock(fs, qualified, lock, me, created, heartbeatMillis);
         }
         Optional<Observed> held = Observed.read(fs, lock);
@@ -166,6 +173,7 @@ public final class OutputLock implements AutoCloseable {
   @Override
   public void close() {
     heartbeat.shutdownNow();
+    HELD.remove(holder);
     try {
       Optional<Observed> now = Observed.read(fs, lock);
       if (now.isPresent() && holder.equals(now.get().holder())) {
@@ -212,14 +220,22 @@ public final class OutputLock implements AutoCloseable {
       }
     }
 
-    /** Whether the holder is gone: a dead process on this host, or no touch for too long. */
+    /**
+     * Whether the holder is gone: no touch for too long, or a process on this host that is dead, or
+     * that is this very process but never took this lock (a container restarted with the same host
+     * name and pid).
+     */
     boolean stale(long staleMillis) {
       if (System.currentTimeMillis() - mtime > staleMillis) {
         return true;
       }
-      return holder != null
-          && localHost().equals(holder.host())
-          && !ProcessHandle.of(holder.pid()).map(ProcessHandle::isAlive).orElse(false);
+      if (holder == null || !localHost().equals(holder.host())) {
+        return false;
+      }
+      if (holder.pid() == ProcessHandle.current().pid()) {
+        return !HELD.contains(holder);
+      }
+      return !ProcessHandle.of(holder.pid()).map(ProcessHandle::isAlive).orElse(false);
     }
 
     String describe() {

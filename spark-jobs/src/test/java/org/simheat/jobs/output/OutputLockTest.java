@@ -147,6 +147,19 @@ class OutputLockTest {
   }
 
   @Test
+  void aLockWithOurPidThatThisJvmNeverTookIsReplaced() throws Exception {
+    Path out = tmp.resolve("out");
+    writeLock(out, host(), ProcessHandle.current().pid(), 0);
+    try (OutputLock lock = OutputLock.acquire(hadoop(out), CONF, "compute")) {
+      JsonNode json = new ObjectMapper().readTree(out.resolve(RunLayout.LOCK).toFile());
+      assertThat(json.get("startedAt").asText()).isNotEqualTo("2026-11-22T06:30:00Z");
+      assertThatThrownBy(() -> OutputLock.acquire(hadoop(out), CONF, "compute"))
+          .as("a lock this JVM holds is held")
+          .isInstanceOf(OutputBusyException.class);
+    }
+  }
+
+  @Test
   void aLockUntouchedForLongerThanTheStaleAgeIsReplaced() throws Exception {
     Path out = tmp.resolve("out");
     writeLock(out, "elsewhere.example", livePid(), OutputLock.DEFAULT_STALE_SECONDS + 5);
