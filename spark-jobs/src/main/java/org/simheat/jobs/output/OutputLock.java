@@ -9,8 +9,10 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -273,6 +275,8 @@ public final class OutputLock implements AutoCloseable {
         return true;
       } catch (FileAlreadyExistsException e) {
         return false;
+      } catch (UnsupportedOperationException | FileSystemException e) {
+        return createNew(target, line); // no hard links here
       } finally {
         Files.deleteIfExists(tmp);
       }
@@ -281,6 +285,16 @@ public final class OutputLock implements AutoCloseable {
       os.write(line);
       return true;
     } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
+      return false;
+    }
+  }
+
+  /** Creates the file only if absent ({@code O_EXCL}); a reader may see it empty for a moment. */
+  private static boolean createNew(java.nio.file.Path target, byte[] line) throws IOException {
+    try {
+      Files.write(target, line, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      return true;
+    } catch (FileAlreadyExistsException e) {
       return false;
     }
   }
