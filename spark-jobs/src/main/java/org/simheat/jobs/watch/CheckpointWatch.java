@@ -73,6 +73,7 @@ public final class CheckpointWatch {
    * @param stop checked before each compute: when true the poll ends early
    * @return what each compute gave, in order
    * @throws java.io.UncheckedIOException if the checkpoints cannot be listed
+   * @throws IllegalArgumentException if the watched directory does not exist
    */
   public List<Outcome> poll(boolean asFound, BooleanSupplier stop, Consumer<Outcome> report) {
     List<CheckpointScan.Checkpoint> found = scan.scan();
