@@ -25,6 +25,7 @@ import org.simheat.jobs.input.InputSpec;
  * @param orderFrom the run whose order to take ({@code --order-from}: a run id in {@code out},
  *     {@code latest}, or a run directory), or null; it wins over {@code order}, which applies only
  *     when {@code latest} names no run yet
+ * @param keep after the run, delete the oldest runs until this many remain; 0 keeps every run
  */
 public record ComputeSpec(
     InputSpec input,
@@ -38,7 +39,8 @@ public record ComputeSpec(
     boolean force,
     OrderSpec order,
     InputSpec colsInput,
-    String orderFrom)
+    String orderFrom,
+    int keep)
     implements Serializable {
 
   /** Default stored cells per metric: 16 Mi, i.e. a symmetric 5792-cell level. */
@@ -76,6 +78,38 @@ public record ComputeSpec(
       throw new IllegalArgumentException(
           "--order-from needs a run: a run id in --out, latest, or a run directory");
     }
+    if (keep < 0) {
+      throw new IllegalArgumentException("--keep must be ≥ 1, got " + keep);
+    }
+  }
+
+  /** A run in its own order that keeps every earlier run. */
+  public ComputeSpec(
+      InputSpec input,
+      String out,
+      List<Metric> metrics,
+      List<Aggregation> aggregations,
+      int neighbors,
+      Integer storedZoom,
+      long cellBudget,
+      int blockSize,
+      boolean force,
+      OrderSpec order,
+      InputSpec colsInput) {
+    this(
+        input,
+        out,
+        metrics,
+        aggregations,
+        neighbors,
+        storedZoom,
+        cellBudget,
+        blockSize,
+        force,
+        order,
+        colsInput,
+        null,
+        0);
   }
 
   /** A symmetric run in input order. */
@@ -101,35 +135,8 @@ public record ComputeSpec(
         force,
         OrderSpec.INPUT,
         null,
-        null);
-  }
-
-  /** A run in its own order (no {@code --order-from}). */
-  public ComputeSpec(
-      InputSpec input,
-      String out,
-      List<Metric> metrics,
-      List<Aggregation> aggregations,
-      int neighbors,
-      Integer storedZoom,
-      long cellBudget,
-      int blockSize,
-      boolean force,
-      OrderSpec order,
-      InputSpec colsInput) {
-    this(
-        input,
-        out,
-        metrics,
-        aggregations,
-        neighbors,
-        storedZoom,
-        cellBudget,
-        blockSize,
-        force,
-        order,
-        colsInput,
-        null);
+        null,
+        0);
   }
 
   /** The same run in another order. */
@@ -146,7 +153,8 @@ public record ComputeSpec(
         force,
         order,
         colsInput,
-        orderFrom);
+        orderFrom,
+        keep);
   }
 
   /** The same run taking the order of run {@code run} (see {@link #orderFrom}), or its own. */
@@ -163,7 +171,8 @@ public record ComputeSpec(
         force,
         order,
         colsInput,
-        run);
+        run,
+        keep);
   }
 
   /** Whether rows and columns come from two matrices. */
