@@ -3,6 +3,7 @@ package org.simheat.jobs.cli;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import org.simheat.jobs.output.OutputBusyException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,7 +17,8 @@ import picocli.CommandLine.Command;
       ComputeCommand.class,
       DemoCommand.class,
       BenchCommand.class,
-      SaliencyCommand.class
+      SaliencyCommand.class,
+      WatchCommand.class
     })
 public final class Cli implements Runnable {
   /** Exit code for bad input or usage. */
@@ -24,6 +26,11 @@ public final class Cli implements Runnable {
 
   /** Exit code for failures that are not the user's input. */
   static final int FAILED = 1;
+
+  /** Exit code when another compute holds the output's lock (EX_TEMPFAIL: try again later). */
+  static final int BUSY = 75;
+
+  private static final String VERBOSE_HINT = " (--verbose shows the stack trace)";
 
   @Override
   public void run() {
@@ -57,28 +64,47 @@ public final class Cli implements Runnable {
   }
 
   private static int report(Exception e, PrintWriter err, boolean verbose) {
-    Throwable cause = userError(e);
-    if (cause != null) {
-      err.println("simheat: " + cause.getMessage());
-    } else {
-      Throwable root = rootCause(e);
-      err.println(
-          "simheat: failed: "
-              + root.getClass().getSimpleName()
-              + ": "
-              + root.getMessage()
-              + (verbose ? "" : " (--verbose shows the stack trace)"));
-    }
+    err.println("simheat: " + oneLine(e) + (verbose || userError(e) != null ? "" : VERBOSE_HINT));
     if (verbose) {
       e.printStackTrace(err);
     }
     err.flush();
-    return cause != null ? BAD_INPUT : FAILED;
+    return exitCode(e);
   }
 
-  /** The user-facing error in a chain: an IllegalArgumentException, even wrapped by Spark. */
+  /** The one line that tells a user what failed: their error's message, or the root cause. */
+  static String oneLine(Throwable e) {
+    return (userError(e) != null ? "" : "failed: ") + reason(e);
+  }
+
+  /** Why something failed, in one line: the user's error's message, or the root cause's. */
+  static String reason(Throwable e) {
+    Throwable cause = userError(e);
+    if (cause != null) {
+      return cause.getMessage();
+    }
+    Throwable root = rootCause(e);
+    return root.getClass().getSimpleName() + ": " + root.getMessage();
+  }
+
+  /** The exit code for a failure: {@link #BUSY}, {@link #BAD_INPUT} or {@link #FAILED}. */
+  static int exitCode(Throwable e) {
+    Throwable cause = userError(e);
+    if (cause == null) {
+      return FAILED;
+    }
+    return cause instanceof OutputBusyException ? BUSY : BAD_INPUT;
+  }
+
+  /**
+   * The user-facing error in a chain: a held lock, or an IllegalArgumentException, even wrapped by
+   * Spark.
+   */
   private static Throwable userError(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof OutputBusyException) {
+        return t;
+      }
       if (t instanceof IllegalArgumentException && t.getMessage() != null) {
         return t;
       }

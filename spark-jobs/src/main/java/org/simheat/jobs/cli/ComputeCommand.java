@@ -188,14 +188,30 @@ public final class ComputeCommand implements Callable<Integer> {
           "Rows per block of the similarity pass (default: 2048, smaller for tiny cells).")
   int blockSize;
 
+  @Option(
+      names = "--keep",
+      paramLabel = "N",
+      description =
+          "After the run, delete the oldest runs in OUT until N remain (never LATEST's, never this"
+              + " run's). Default: keep every run.")
+  Integer keep;
+
   @Mixin RunOptions run;
 
   @Override
   public Integer call() {
-    OrderSpec orderSpec = orderSpec();
-    List<ComputeSpec> specs = inputs().stream().map(in -> spec(in, orderSpec)).toList();
-    runAll(commandSpec, "simheat compute", run.master, specs);
+    runAll(commandSpec, "simheat compute", run.master, specs());
     return 0;
+  }
+
+  /**
+   * The job of each input, as the options say; {@code watch} builds its computes here too.
+   *
+   * @throws IllegalArgumentException for options that do not fit together or out of range
+   */
+  List<ComputeSpec> specs() {
+    OrderSpec orderSpec = orderSpec();
+    return inputs().stream().map(in -> spec(in, orderSpec)).toList();
   }
 
   /** Runs each job in one Spark session and prints a line per run. */
@@ -211,6 +227,7 @@ public final class ComputeCommand implements Callable<Integer> {
       long start = System.nanoTime();
       ComputeJob.Result r = new ComputeJob(spark, spec).run();
       cmd.commandLine().getOut().println(describe(r, (System.nanoTime() - start) / 1e9));
+      r.removed().forEach(id -> cmd.commandLine().getOut().println(removed(id, spec.keep())));
     }
   }
 
@@ -273,7 +290,21 @@ public final class ComputeCommand implements Callable<Integer> {
         blockSize,
         run.force,
         orderSpec,
-        colsInput());
+        colsInput(),
+        keep());
+  }
+
+  /** {@code --keep}, or 0 when absent. */
+  private int keep() {
+    if (keep != null && keep < 1) {
+      throw new IllegalArgumentException("--keep must be ≥ 1, got " + keep);
+    }
+    return keep == null ? 0 : keep;
+  }
+
+  /** The line printed for a run that {@code --keep} deleted. */
+  static String removed(String runId, int keep) {
+    return "removed run " + runId + " (--keep " + keep + ")";
   }
 
   /** The column matrix of a cross run, or null. */

@@ -26,8 +26,11 @@ import org.simheat.jobs.input.EmbeddingInputs;
 import org.simheat.jobs.input.InputSpec;
 import org.simheat.jobs.output.EmbeddingWriter;
 import org.simheat.jobs.output.Fingerprint;
+import org.simheat.jobs.output.OutputBusyException;
+import org.simheat.jobs.output.OutputLock;
 import org.simheat.jobs.output.RunCatalog;
 import org.simheat.jobs.output.RunCommitter;
+import org.simheat.jobs.output.RunRetention;
 import org.simheat.jobs.output.RunTables;
 import org.simheat.jobs.pyramid.MeanPyramid;
 import org.simheat.jobs.similarity.DenseKernel;
@@ -78,16 +81,36 @@ public final class ComputeJob {
    * @param manifest the committed (or already existing) run's manifest
    * @param runDir its directory
    * @param upToDate true when an identical run existed and nothing was computed
+   * @param removed the runs {@code --keep} deleted afterwards, oldest first
    */
-  public record Result(Manifest manifest, Path runDir, boolean upToDate) {}
+  public record Result(Manifest manifest, Path runDir, boolean upToDate, List<String> removed) {
+    public Result(Manifest manifest, Path runDir, boolean upToDate) {
+      this(manifest, runDir, upToDate, List.of());
+    }
+  }
 
   /**
-   * Runs the job.
+   * Runs the job holding the output's lock: cleans the staging left by interrupted runs, computes
+   * (or finds the run up to date), then applies {@code --keep}.
    *
    * @throws IllegalArgumentException for bad input or output, with one line naming the file
+   * @throws OutputBusyException if another compute holds the output's lock
    */
   public Result run() {
     Path out = new Path(spec.out());
+    try (OutputLock lock = OutputLock.acquire(out, conf, "compute")) {
+      RunCommitter.removeInterrupted(out, conf);
+      Result r = compute(out);
+      if (spec.keep() == 0) {
+        return r;
+      }
+      List<String> removed = RunRetention.keepNewest(out, spec.keep(), r.manifest().runId(), conf);
+      return new Result(r.manifest(), r.runDir(), r.upToDate(), removed);
+    }
+  }
+
+  /** Computes the run, or finds it up to date; the caller holds the lock. */
+  private Result compute(Path out) {
     EmbeddingInputs.Opened rowsIn = EmbeddingInputs.open(spark, spec.input());
     EmbeddingInputs.Opened colsIn =
         spec.cross() ? EmbeddingInputs.open(spark, spec.colsInput()) : null;

@@ -22,6 +22,7 @@ import org.simheat.jobs.input.InputSpec;
  * @param force recompute even when an identical run exists
  * @param order the display order: input, or cluster with its settings (both axes of a cross run)
  * @param colsInput the column matrix of a cross run, or null for a symmetric run of {@code input}
+ * @param keep after the run, delete the oldest runs until this many remain; 0 keeps every run
  */
 public record ComputeSpec(
     InputSpec input,
@@ -34,7 +35,8 @@ public record ComputeSpec(
     int blockSize,
     boolean force,
     OrderSpec order,
-    InputSpec colsInput)
+    InputSpec colsInput,
+    int keep)
     implements Serializable {
 
   /** Default stored cells per metric: 16 Mi, i.e. a symmetric 5792-cell level. */
@@ -68,6 +70,37 @@ public record ComputeSpec(
     if (order == null) {
       order = OrderSpec.INPUT;
     }
+    if (keep < 0) {
+      throw new IllegalArgumentException("--keep must be ≥ 1, got " + keep);
+    }
+  }
+
+  /** A run that keeps every earlier run. */
+  public ComputeSpec(
+      InputSpec input,
+      String out,
+      List<Metric> metrics,
+      List<Aggregation> aggregations,
+      int neighbors,
+      Integer storedZoom,
+      long cellBudget,
+      int blockSize,
+      boolean force,
+      OrderSpec order,
+      InputSpec colsInput) {
+    this(
+        input,
+        out,
+        metrics,
+        aggregations,
+        neighbors,
+        storedZoom,
+        cellBudget,
+        blockSize,
+        force,
+        order,
+        colsInput,
+        0);
   }
 
   /** A symmetric run in input order. */
@@ -108,7 +141,8 @@ public record ComputeSpec(
         blockSize,
         force,
         order,
-        colsInput);
+        colsInput,
+        keep);
   }
 
   /** Whether rows and columns come from two matrices. */

@@ -4,6 +4,8 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileContext;
@@ -75,6 +77,39 @@ public final class RunCommitter {
       throw new IllegalArgumentException("Cannot write to " + out + ": permission denied");
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot prepare " + out + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Deletes the staging directories of runs that never committed, which only a killed compute
+   * leaves behind; call it while holding the output's {@link OutputLock}. Staging directories of
+   * other writers (saliency imports) are left alone.
+   *
+   * @return the run ids whose staging was removed
+   * @throws UncheckedIOException if the staging directory cannot be listed or cleaned
+   */
+  public static List<String> removeInterrupted(Path out, Configuration conf) {
+    try {
+      FileSystem fs = out.getFileSystem(conf);
+      FileStatus[] staged;
+      try {
+        staged = fs.listStatus(new Path(out, RunLayout.STAGING));
+      } catch (FileNotFoundException e) {
+        return List.of();
+      }
+      List<String> removed = new ArrayList<>();
+      for (FileStatus st : staged) {
+        String name = st.getPath().getName();
+        if (st.isDirectory() && RunLayout.isRunId(name)) {
+          fs.delete(st.getPath(), true);
+          LOG.info("Removed the staging of interrupted run {}", name);
+          removed.add(name);
+        }
+      }
+      return removed;
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Cannot clean the staging of " + out + ": " + e.getMessage(), e);
     }
   }
 
