@@ -196,9 +196,7 @@ class StandaloneClusterIT {
             + count(log, "Lost executor")
             + " executor lost, "
             + count(log, "its executor exited")
-            + " running task(s) rerun, "
-            + count(log, "Resubmitted")
-            + " finished task(s) recomputed for lost shuffle output");
+            + " running task(s) failed with it and rerun on the other executor");
     assertThat(StandaloneCluster.aliveWorkers(cluster.state())).isEqualTo(1);
     compare("run that lost a Worker", latestRun(out));
   }
