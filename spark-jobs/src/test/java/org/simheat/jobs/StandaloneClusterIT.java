@@ -30,12 +30,13 @@ import org.simheat.jobs.testing.StandaloneCluster;
 
 /**
  * {@code compute} on a real Spark standalone cluster: a Master and two one-core Workers on
- * 127.0.0.1, each its own JVM, and {@code bin/simheat submit} (java SparkSubmit with Spark's module
- * flags and conf/spark-defaults.conf) in client and in cluster deploy mode. Each cluster run must
- * hold what {@code bin/simheat compute --master local[2]} computes from the same input. Two faults
- * are injected mid-job, once the run's staging directory has its first tile files: the client-mode
- * driver killed (no run, LATEST unchanged, and the next compute succeeds and leaves no lock or
- * staging behind), and a Worker killed with its executor (the job completes, the same run).
+ * 127.0.0.1, each its own JVM ({@code bin/simheat local-cluster}), and {@code bin/simheat submit}
+ * (java SparkSubmit with Spark's module flags and conf/spark-defaults.conf) in client and in
+ * cluster deploy mode. Each cluster run must hold what {@code bin/simheat compute --master
+ * local[2]} computes from the same input. Two faults are injected mid-job, once the run's staging
+ * directory has its first tile files: the client-mode driver killed (no run, LATEST unchanged, and
+ * the next compute succeeds and leaves no lock or staging behind), and a Worker killed with its
+ * executor (the job completes, the same run).
  *
  * <p>Each phase's wall time and what the faults showed are printed and written to {@code
  * target/cluster-it-report.txt}.
@@ -80,7 +81,7 @@ class StandaloneClusterIT {
     t = System.nanoTime();
     localOut = work.resolve("local");
     Process local = simheat("local", List.of("compute", "--master", "local[2]"), localOut);
-    cluster = StandaloneCluster.start(sparkHome, work, 2, 1, "1g");
+    cluster = StandaloneCluster.start(root, work, 2, 1, "1g");
     assertSucceeded(local, "local");
     localRun = latestRun(localOut);
     phase("local-mode run (bin/simheat compute --master local[2])", t);

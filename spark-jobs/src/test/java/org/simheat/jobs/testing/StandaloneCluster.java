@@ -9,123 +9,74 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * A real Spark standalone cluster on 127.0.0.1: one Master and some Workers, each a JVM of its own
- * started from {@code SPARK_HOME/jars}, on free ports. Workers launch executors (and, in cluster
- * deploy mode, drivers) as child processes, so stopping a Worker's process tree stops what it ran.
- * Everything is stopped by PID on {@link #close()}.
+ * A real Spark standalone cluster on 127.0.0.1, started by {@code bin/simheat local-cluster}: one
+ * Master and some Workers, each a JVM of its own, on free ports. Workers launch executors (and, in
+ * cluster deploy mode, drivers) as child processes, so the launcher's process tree holds everything
+ * the cluster runs; {@link #close()} kills that tree by PID.
  */
 public final class StandaloneCluster implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration PATIENCE = Duration.ofMinutes(3);
 
-  private final Path sparkHome;
+  private final Process launcher;
   private final Path dir;
+  private final int workers;
   private final int masterPort;
   private final int webUiPort;
-  private final List<Process> processes = new ArrayList<>();
-  private final List<Process> workers = new ArrayList<>();
   private final HttpClient http =
       HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
 
-  private StandaloneCluster(Path sparkHome, Path dir) {
-    this.sparkHome = sparkHome;
+  private StandaloneCluster(
+      Process launcher, Path dir, int workers, int masterPort, int webUiPort) {
+    this.launcher = launcher;
     this.dir = dir;
-    this.masterPort = freePort();
-    this.webUiPort = freePort();
+    this.workers = workers;
+    this.masterPort = masterPort;
+    this.webUiPort = webUiPort;
   }
 
   /**
-   * Starts a Master and {@code workers} Workers of {@code cores} cores and {@code memory} each;
-   * {@link #awaitWorkers} waits until they have registered.
-   *
-   * @param sparkHome a directory whose {@code jars/} holds Spark 4.1 (Scala 2.13)
-   * @param dir where the processes' logs and the Workers' work directories go
+   * Starts {@code bin/simheat local-cluster} under {@code root}: a Master and {@code workers}
+   * Workers of {@code cores} cores and {@code memory} each, their logs and work directories in
+   * {@code dir}; {@link #awaitWorkers} waits until they have registered.
    */
-  public static StandaloneCluster start(
-      Path sparkHome, Path dir, int workers, int cores, String memory) throws IOException {
-    StandaloneCluster c = new StandaloneCluster(sparkHome, dir);
-    try {
-      c.processes.add(
-          c.launch(
-              "master",
-              "org.apache.spark.deploy.master.Master",
-              "--host",
-              "127.0.0.1",
-              "--port",
-              Integer.toString(c.masterPort),
-              "--webui-port",
-              Integer.toString(c.webUiPort)));
-      for (int i = 0; i < workers; i++) {
-        c.addWorker(cores, memory);
-      }
-      return c;
-    } catch (IOException | RuntimeException | Error e) {
-      c.close();
-      throw e;
-    }
-  }
-
-  /** Waits until every Worker started has registered with the Master. */
-  public void awaitWorkers() {
-    await("every worker registered", s -> aliveWorkers(s) == workers.size());
-  }
-
-  /** Starts one more Worker (it registers with the Master shortly after). */
-  public void addWorker(int cores, String memory) throws IOException {
-    int i = workers.size();
-    Path work = Files.createDirectories(dir.resolve("worker-" + i));
-    Process w =
-        launch(
-            "worker-" + i,
-            "org.apache.spark.deploy.worker.Worker",
-            "--host",
-            "127.0.0.1",
-            "--webui-port",
-            "0",
-            "--cores",
-            Integer.toString(cores),
-            "--memory",
-            memory,
-            "--work-dir",
-            work.toString(),
-            masterUrl());
-    workers.add(w);
-    processes.add(w);
-  }
-
-  private Process launch(String name, String mainClass, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx256m", "-cp", sparkHome + "/jars/*"));
-    cmd.add(mainClass);
-    cmd.addAll(List.of(args));
+  public static StandaloneCluster start(Path root, Path dir, int workers, int cores, String memory)
+      throws IOException {
+    int port = freePort();
+    int ui = freePort();
     ProcessBuilder pb =
-        new ProcessBuilder(cmd)
-            .redirectOutput(dir.resolve(name + ".out").toFile())
-            .redirectError(dir.resolve(name + ".log").toFile());
-    pb.environment().putAll(environment(sparkHome));
-    return pb.start();
+        new ProcessBuilder(
+                root.resolve("bin/simheat").toString(),
+                "local-cluster",
+                "--port",
+                Integer.toString(port),
+                "--webui-port",
+                Integer.toString(ui),
+                "--workers",
+                Integer.toString(workers),
+                "--cores",
+                Integer.toString(cores),
+                "--memory",
+                memory,
+                "--work-dir",
+                dir.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("local-cluster.out").toFile());
+    pb.environment().remove("SPARK_HOME");
+    return new StandaloneCluster(pb.start(), dir, workers, port, ui);
   }
 
-  /** What every Spark process of the cluster needs in its environment. */
-  public static Map<String, String> environment(Path sparkHome) {
-    return Map.of(
-        "SPARK_HOME", sparkHome.toString(),
-        "SPARK_SCALA_VERSION", "2.13",
-        "SPARK_LOCAL_IP", "127.0.0.1");
-  }
-
-  /** The java binary of this JVM. */
-  public static String java() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  /** Waits until every Worker has registered with the Master. */
+  public void awaitWorkers() {
+    await("every worker registered", s -> aliveWorkers(s) == workers);
   }
 
   /** {@code spark://127.0.0.1:port}. */
@@ -191,11 +142,6 @@ public final class StandaloneCluster implements AutoCloseable {
     return s;
   }
 
-  /** The Worker process {@code i} (in start order). */
-  public Process worker(int i) {
-    return workers.get(i);
-  }
-
   /**
    * Kills Worker {@code i} and everything it started (executors, drivers) with SIGKILL, and waits
    * until they are gone.
@@ -203,7 +149,15 @@ public final class StandaloneCluster implements AutoCloseable {
    * @return the PIDs killed, the Worker's first
    */
   public List<Long> killWorker(int i) {
-    return killTree(workers.get(i).toHandle());
+    String workDir = dir.resolve("worker-" + i).toString();
+    ProcessHandle worker =
+        launcher
+            .toHandle()
+            .children()
+            .filter(p -> p.info().arguments().map(a -> List.of(a).contains(workDir)).orElse(false))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("No Worker process works in " + workDir));
+    return killTree(worker);
   }
 
   /** Kills a process and its descendants with SIGKILL, waits for them, returns their PIDs. */
@@ -227,12 +181,10 @@ public final class StandaloneCluster implements AutoCloseable {
     return pids;
   }
 
-  /** Stops every process this cluster started, Workers' children included. */
+  /** Stops every process the cluster runs: the launcher's whole tree. */
   @Override
   public void close() {
-    for (int i = processes.size() - 1; i >= 0; i--) {
-      killTree(processes.get(i).toHandle());
-    }
+    killTree(launcher.toHandle());
   }
 
   private static int freePort() {
