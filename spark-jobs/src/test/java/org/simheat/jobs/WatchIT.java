@@ -8,7 +8,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.simheat.format.Manifest;
 import org.simheat.format.RunLayout;
 import org.simheat.jobs.testing.NaiveSimilarity;
@@ -19,8 +20,14 @@ import org.simheat.jobs.testing.NpyFiles;
  * ends the watch with exit 0, and leaves no lock, no staging and no half run behind.
  */
 class WatchIT {
-  @Test
-  void sigtermDuringAComputeExitsZeroAndLeavesTheOutputClean() throws Exception {
+  /**
+   * With no grace the compute is aborted (or, if it got past its last Spark job, finishes); with a
+   * long grace it finishes. Either way: exit 0, no lock, no staging, and LATEST names a whole run
+   * or nothing.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {0, 600})
+  void sigtermDuringAComputeExitsZeroAndLeavesTheOutputClean(int graceSeconds) throws Exception {
     Path root = Path.of(System.getProperty("user.dir")).getParent();
     Path work = Files.createTempDirectory(root.resolve("spark-jobs/target"), "watch-it");
     Path dir = Files.createDirectories(work.resolve("ckpt"));
@@ -41,7 +48,7 @@ class WatchIT {
             .redirectOutput(work.resolve("watch.out").toFile())
             .redirectError(work.resolve("watch.err").toFile());
     pb.environment().put("SIMHEAT_HEAP", "1g");
-    pb.environment().put("SIMHEAT_JAVA_OPTS", "-Dsimheat.watch.stopGraceSeconds=0");
+    pb.environment().put("SIMHEAT_JAVA_OPTS", "-Dsimheat.watch.stopGraceSeconds=" + graceSeconds);
     Process p = pb.start();
     try {
       Path lock = out.resolve(RunLayout.LOCK);
@@ -54,8 +61,8 @@ class WatchIT {
       assertThat(p.waitFor(5, TimeUnit.MINUTES)).as(log(work)).isTrue();
       assertThat(p.exitValue()).as(log(work)).isZero();
     } finally {
-      p.destroyForcibly();
-      p.waitFor();
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly().waitFor();
     }
     String err = Files.readString(work.resolve("watch.err"));
     assertThat(err).contains("watch: SIGTERM: stopping");
@@ -68,6 +75,9 @@ class WatchIT {
     }
     List<String> runs = runDirs(out);
     Path latest = out.resolve(RunLayout.LATEST);
+    if (graceSeconds > 0) {
+      assertThat(runs).as("a compute given time finishes").hasSize(1);
+    }
     if (runs.isEmpty()) {
       System.out.println("WatchIT: the compute was aborted by SIGTERM");
       assertThat(Files.readString(work.resolve("watch.err")))

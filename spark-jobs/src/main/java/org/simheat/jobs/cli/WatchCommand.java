@@ -119,7 +119,8 @@ public final class WatchCommand implements Callable<Integer> {
     CheckpointWatch watch =
         new CheckpointWatch(
             new CheckpointScan(input, vocabBeside, spark.sparkContext().hadoopConfiguration()),
-            this::computeFile);
+            this::computeFile,
+            keep);
     boolean allOk = true;
     for (boolean first = true; ; first = false) {
       allOk &= poll(watch, first || once);
@@ -185,6 +186,18 @@ public final class WatchCommand implements Callable<Integer> {
                   + " failed: "
                   + Cli.reason(o.failure())
                   + "; retrying at the next poll");
+      return;
+    }
+    if (o.skipped()) {
+      out()
+          .println(
+              "watch: skipped "
+                  + o.file()
+                  + ": older than the newest "
+                  + keep
+                  + " (--keep "
+                  + keep
+                  + ")");
       return;
     }
     ComputeJob.Result r = o.result();

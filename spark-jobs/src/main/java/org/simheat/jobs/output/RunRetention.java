@@ -4,7 +4,9 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumFileSystem;
@@ -19,8 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code --keep N}: deletes the oldest committed runs of an output until N remain, sparing the run
  * {@code LATEST} names and the run the compute just wrote or found up to date (so up to N + 2 may
- * stay when those two are among the oldest). Run ids start with their UTC time, so id order is age
- * order. Call it while holding the output's {@link OutputLock}.
+ * stay when those two are among the oldest). Age is the manifest's {@code createdAt}, then the run
+ * id (which starts with the UTC second it began): two runs begun in the same second are still told
+ * apart. Call it while holding the output's {@link OutputLock}.
  *
  * <p>A run is deleted manifest first: from that instant it is no run (readers such as the viewer
  * list runs by their manifests), and a failure halfway leaves a directory that nothing reads.
@@ -52,7 +55,8 @@ public final class RunRetention {
   /** {@link #keepNewest(Path, int, String, Configuration)} deleting through the given fs. */
   static List<String> keepNewest(
       FileSystem fs, Path out, int keep, String current, Configuration conf) throws IOException {
-    List<Manifest> runs = RunCatalog.list(out, conf);
+    List<Manifest> runs = new ArrayList<>(RunCatalog.list(out, conf));
+    runs.sort(Comparator.comparing(RunRetention::createdAt).thenComparing(Manifest::runId));
     String latest = latest(fs, out);
     int excess = runs.size() - keep;
     List<String> removed = new ArrayList<>();
@@ -64,6 +68,14 @@ public final class RunRetention {
       }
     }
     return removed;
+  }
+
+  private static Instant createdAt(Manifest m) {
+    try {
+      return Instant.parse(m.createdAt());
+    } catch (RuntimeException e) {
+      return Instant.EPOCH; // unreadable: oldest, ordered by id
+    }
   }
 
   private static void delete(FileSystem fs, Path out, String id) throws IOException {

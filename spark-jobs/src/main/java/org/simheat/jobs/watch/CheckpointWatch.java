@@ -21,12 +21,18 @@ import org.slf4j.LoggerFactory;
  * are computed oldest first. One that computed (or was up to date) is not computed again until its
  * state changes; one that failed is tried again at the next poll. Across restarts of the watch the
  * compute job's fingerprint makes repeats {@code up to date}.
+ *
+ * <p>With {@code --keep N} a poll computes only the N newest of the checkpoints due: the runs of
+ * older ones would be deleted as soon as written (and, after a restart, computed again, since their
+ * runs are gone). The older ones are reported as skipped and not considered again unless they
+ * change.
  */
 public final class CheckpointWatch {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointWatch.class);
 
   private final CheckpointScan scan;
   private final Function<String, ComputeJob.Result> compute;
+  private final int newest;
   private Map<String, String> previous = Map.of();
   private final Map<String, String> done = new HashMap<>();
 
@@ -38,18 +44,26 @@ public final class CheckpointWatch {
    * @param failure why it failed, or null
    */
   public record Outcome(String file, ComputeJob.Result result, Exception failure) {
-    /** Whether it computed or was up to date. */
+    /** Whether it computed, was up to date or was skipped. */
     public boolean ok() {
       return failure == null;
+    }
+
+    /** Whether it was skipped as older than the newest checkpoints kept. */
+    public boolean skipped() {
+      return result == null && failure == null;
     }
   }
 
   /**
    * @param compute computes one file into the output (throws on failure)
+   * @param newest compute at most this many of the newest checkpoints due per poll; 0 for all
    */
-  public CheckpointWatch(CheckpointScan scan, Function<String, ComputeJob.Result> compute) {
+  public CheckpointWatch(
+      CheckpointScan scan, Function<String, ComputeJob.Result> compute, int newest) {
     this.scan = scan;
     this.compute = compute;
+    this.newest = newest;
   }
 
   /**
@@ -81,7 +95,14 @@ public final class CheckpointWatch {
         Comparator.comparingLong(CheckpointScan.Checkpoint::mtime)
             .thenComparing(CheckpointScan.Checkpoint::uri));
     List<Outcome> outcomes = new ArrayList<>();
-    for (CheckpointScan.Checkpoint c : due) {
+    int skip = newest > 0 ? Math.max(0, due.size() - newest) : 0;
+    for (CheckpointScan.Checkpoint c : due.subList(0, skip)) {
+      done.put(c.uri(), c.state());
+      Outcome o = new Outcome(c.uri(), null, null);
+      outcomes.add(o);
+      report.accept(o);
+    }
+    for (CheckpointScan.Checkpoint c : due.subList(skip, due.size())) {
       if (stop.getAsBoolean()) {
         break;
       }

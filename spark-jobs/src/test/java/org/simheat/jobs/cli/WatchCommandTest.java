@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -166,31 +167,96 @@ class WatchCommandTest {
   }
 
   @Test
-  void keepRemovesOlderRunsAsItGoes() throws IOException {
+  void aLockHeldByAnotherComputeIsAFailureRetriedLater() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("ckpt"));
+    Path out = Files.createDirectories(tmp.resolve("out"));
+    NpyFiles.write(dir.resolve("a.npy"), matrix(7));
+    Process holder = new ProcessBuilder("sleep", "600").start();
+    try {
+      Files.writeString(
+          out.resolve(RunLayout.LOCK),
+          "{\"host\":\""
+              + java.net.InetAddress.getLocalHost().getHostName()
+              + "\",\"pid\":"
+              + holder.pid()
+              + ",\"startedAt\":\"2026-11-22T06:30:00Z\",\"command\":\"compute\"}\n");
+      String[] args = {"--input", dir.toString(), "--out", out.toString(), "--once"};
+      CliTest.Outcome busy = watch(args);
+      assertThat(busy.code()).isEqualTo(1);
+      assertThat(busy.out()).isEmpty();
+      assertThat(lines(busy.err()))
+          .containsExactly(
+              "watch: file:"
+                  + dir.resolve("a.npy")
+                  + " failed: Cannot write to "
+                  + out
+                  + ": another compute holds "
+                  + out
+                  + "/_lock (pid "
+                  + holder.pid()
+                  + " on "
+                  + java.net.InetAddress.getLocalHost().getHostName()
+                  + ", since 2026-11-22T06:30:00Z); try again when it ends; retrying at the next"
+                  + " poll");
+      Files.delete(out.resolve(RunLayout.LOCK));
+      CliTest.Outcome later = watch(args);
+      assertThat(later.code()).as(later.err()).isZero();
+      Matcher run = RUN.matcher(lines(later.out()).get(0));
+      assertThat(run.matches()).isTrue();
+      assertCosineMeans(out, run.group(1), matrix(7));
+    } finally {
+      holder.destroyForcibly().waitFor();
+    }
+  }
+
+  @Test
+  void keepComputesOnlyTheNewestCheckpointsAndRemovesOlderRuns() throws IOException {
     Path dir = Files.createDirectories(tmp.resolve("ckpt"));
     Path out = tmp.resolve("out");
-    NpyFiles.write(dir.resolve("a.npy"), matrix(4));
-    NpyFiles.write(dir.resolve("b.npy"), matrix(5));
-    CliTest.Outcome o =
-        watch(
-            "--input",
-            dir.toString(),
-            "--out",
-            out.toString(),
-            "--once",
-            "--keep",
-            "1",
-            "--neighbors",
-            "0",
-            "--aggregations",
-            "mean");
-    assertThat(o.code()).as(o.err()).isZero();
-    List<String> lines = lines(o.out());
-    assertThat(lines).hasSize(3);
-    Matcher a = RUN.matcher(lines.get(0));
-    assertThat(a.matches()).isTrue();
-    assertThat(lines.get(2)).isEqualTo("watch: removed run " + a.group(1) + " (--keep 1)");
-    assertThat(out.resolve(RunLayout.runDir(a.group(1)))).doesNotExist();
+    Path a = NpyFiles.write(dir.resolve("a.npy"), matrix(4));
+    Path b = NpyFiles.write(dir.resolve("b.npy"), matrix(5));
+    Files.setLastModifiedTime(a, FileTime.fromMillis(1_000_000_000_000L));
+    Files.setLastModifiedTime(b, FileTime.fromMillis(1_000_000_001_000L));
+    String[] args = {
+      "--input",
+      dir.toString(),
+      "--out",
+      out.toString(),
+      "--once",
+      "--keep",
+      "2",
+      "--neighbors",
+      "0",
+      "--aggregations",
+      "mean"
+    };
+    CliTest.Outcome first = watch(args);
+    assertThat(first.code()).as(first.err()).isZero();
+    List<String> lines = lines(first.out());
+    assertThat(lines).hasSize(2);
+    Matcher runA = RUN.matcher(lines.get(0));
+    assertThat(runA.matches()).isTrue();
+    assertThat(runA.group(2)).endsWith("/a.npy");
+
+    NpyFiles.write(dir.resolve("c.npy"), matrix(6));
+    CliTest.Outcome second = watch(args);
+    assertThat(second.code()).as(second.err()).isZero();
+    List<String> more = lines(second.out());
+    assertThat(more).hasSize(4);
+    assertThat(more.get(0))
+        .isEqualTo("watch: skipped file:" + a + ": older than the newest 2 (--keep 2)");
+    assertThat(more.get(1)).startsWith("watch: up to date: ").endsWith("(file:" + b + ")");
+    Matcher runC = RUN.matcher(more.get(2));
+    assertThat(runC.matches()).isTrue();
+    assertCosineMeans(out, runC.group(1), matrix(6));
+    assertThat(more.get(3)).isEqualTo("watch: removed run " + runA.group(1) + " (--keep 2)");
+    assertThat(out.resolve(RunLayout.runDir(runA.group(1)))).doesNotExist();
+
+    CliTest.Outcome restart = watch(args);
+    assertThat(lines(restart.out()))
+        .as("after a restart nothing is computed again")
+        .hasSize(3)
+        .allMatch(l -> l.startsWith("watch: skipped ") || l.startsWith("watch: up to date: "));
   }
 
   @Test

@@ -52,7 +52,8 @@ class CheckpointWatchTest {
                         ComputeSpec.DEFAULT_CELL_BUDGET,
                         0,
                         false))
-                .run());
+                .run(),
+        0);
   }
 
   private List<String> poll(CheckpointWatch w, boolean asFound) {
@@ -62,9 +63,13 @@ class CheckpointWatchTest {
       String name = o.file().substring(o.file().lastIndexOf('/') + 1);
       lines.add(
           name
-              + (o.ok()
-                  ? o.result().upToDate() ? " up to date" : " run " + o.result().manifest().runId()
-                  : " failed"));
+              + (o.skipped()
+                  ? " skipped"
+                  : o.ok()
+                      ? o.result().upToDate()
+                          ? " up to date"
+                          : " run " + o.result().manifest().runId()
+                      : " failed"));
     }
     assertThat(reported).hasSameSizeAs(lines);
     return lines;
