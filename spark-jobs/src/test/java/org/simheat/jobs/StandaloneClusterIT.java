@@ -44,7 +44,7 @@ import org.simheat.jobs.testing.StandaloneCluster;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterIT {
-  /** 8192 × 256: a blocked pass of 8 tasks that lasts seconds, over a 8 MiB file. */
+  /** 8192 × 256: a blocked pass of 8 tasks that lasts seconds, over an 8 MiB file. */
   private static final int N = 8192;
 
   private static final int D = 256;
