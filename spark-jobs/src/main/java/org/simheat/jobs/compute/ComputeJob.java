@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -120,14 +121,13 @@ public final class ComputeJob {
       checkSameDimension(rowsIn, colsIn);
     }
     reference = referenceRun(out);
-    List<String> files = files(rowsIn, colsIn);
+    Fingerprint.Files hashed = Fingerprint.files(files(rowsIn, colsIn), conf);
     String fingerprint =
-        Fingerprint.of(
-            files, spec.effectiveConfiguration(reference == null ? null : reference.runId()), conf);
+        hashed.with(spec.effectiveConfiguration(reference == null ? null : reference.runId()));
     Optional<Manifest> existing =
         spec.force() ? Optional.empty() : RunCatalog.findByFingerprint(out, fingerprint, conf);
     if (existing.isEmpty() && !spec.force()) {
-      existing = latestInItsOwnOrder(files);
+      existing = alignedEarlier(out, hashed);
     }
     if (existing.isPresent()) {
       return new Result(
@@ -205,20 +205,30 @@ public final class ComputeJob {
   }
 
   /**
-   * With {@code --order-from latest}: the latest run itself when it was computed from the same
-   * files and settings (in its own order, or in the order it took), since taking a run's own order
-   * gives that run again. Without this, each new run would make the next one differ.
+   * With {@code --order-from latest}: an earlier run of the same files and settings, in its own
+   * order or in the order of any run. Each run of a chain made with {@code --order-from latest}
+   * moves {@code latest} on, so a checkpoint computed before would otherwise never be up to date
+   * again (a restarted {@code watch} would recompute every one); that earlier run is aligned with
+   * its own predecessor already, and taking the latest run's order from the latest run's own files
+   * gives that run again.
    */
-  private Optional<Manifest> latestInItsOwnOrder(List<String> files) {
+  private Optional<Manifest> alignedEarlier(Path out, Fingerprint.Files hashed) {
     if (reference == null || !reference.latest()) {
       return Optional.empty();
     }
-    Manifest latest = reference.manifest();
-    String from = latest.order() == null ? null : latest.order().from();
-    String same = Fingerprint.of(files, spec.effectiveConfiguration(from), conf);
-    return latest.source() != null && same.equals(latest.source().fingerprint())
-        ? Optional.of(latest)
-        : Optional.empty();
+    List<Manifest> runs = RunCatalog.list(out, conf);
+    Map<String, String> byFrom = new HashMap<>();
+    for (int i = runs.size() - 1; i >= 0; i--) {
+      Manifest m = runs.get(i);
+      String from = m.order() == null ? null : m.order().from();
+      String expected =
+          byFrom.computeIfAbsent(
+              String.valueOf(from), f -> hashed.with(spec.effectiveConfiguration(from)));
+      if (m.source() != null && expected.equals(m.source().fingerprint())) {
+        return Optional.of(m);
+      }
+    }
+    return Optional.empty();
   }
 
   /** The rows and the columns as the pass reads them (the same axis twice when symmetric). */

@@ -35,14 +35,45 @@ public final class Fingerprint {
    * @return 64 hex digits
    */
   public static String of(List<String> files, String configuration, Configuration conf) {
+    return files(files, conf).with(configuration);
+  }
+
+  /**
+   * Hashes the files once (null entries are skipped), to be finished with one or more
+   * configurations.
+   */
+  public static Files files(List<String> files, Configuration conf) {
     MessageDigest md = sha256();
     for (String f : files) {
       if (f != null) {
         hashFile(md, f, conf);
       }
     }
-    md.update(configuration.getBytes(StandardCharsets.UTF_8));
-    return HexFormat.of().formatHex(md.digest());
+    return new Files(md);
+  }
+
+  /** The hash of a run's input files, before its configuration. */
+  public static final class Files {
+    private final MessageDigest files;
+
+    private Files(MessageDigest files) {
+      this.files = files;
+    }
+
+    /**
+     * The fingerprint of these files with {@code configuration}.
+     *
+     * @return 64 hex digits
+     */
+    public String with(String configuration) {
+      try {
+        MessageDigest md = (MessageDigest) files.clone();
+        md.update(configuration.getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(md.digest());
+      } catch (CloneNotSupportedException e) {
+        throw new IllegalStateException("SHA-256 digests cannot be cloned in this JDK", e);
+      }
+    }
   }
 
   private static void hashFile(MessageDigest md, String uri, Configuration conf) {

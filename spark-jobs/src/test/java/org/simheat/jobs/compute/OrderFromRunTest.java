@@ -84,6 +84,35 @@ class OrderFromRunTest {
   }
 
   @Test
+  void aChainOfLatestOrdersStaysUpToDateForEveryCheckpoint() {
+    List<String> vocab = words(N);
+    Path out = tmp.resolve("out");
+    List<Metric> cos = List.of(Metric.COSINE);
+    List<Aggregation> mean = List.of(Aggregation.MEAN);
+    OrderSpec three = new OrderSpec(true, 3, ClusterAlgorithm.BISECTING_KMEANS, 42);
+    List<ComputeSpec> checkpoints = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    for (int c = 0; c < 3; c++) {
+      float[][] e = NaiveClusters.blobs(N, D, 4, 0.6, 60 + c);
+      checkpoints.add(
+          spec(input("ckpt", e, shuffled(vocab, c)), out, cos, mean, 0).withOrder(three));
+      ComputeJob.Result r = run(checkpoints.get(c), "latest");
+      assertThat(r.upToDate()).isFalse();
+      assertThat(r.manifest().order().from()).isEqualTo(c == 0 ? null : ids.get(c - 1));
+      ids.add(r.manifest().runId());
+    }
+    for (int c = 0; c < 3; c++) {
+      ComputeJob.Result again = run(checkpoints.get(c), "latest");
+      assertThat(again.upToDate()).as("checkpoint %d again", c).isTrue();
+      assertThat(again.manifest().runId()).isEqualTo(ids.get(c));
+    }
+    ComputeSpec byId = checkpoints.get(0);
+    assertThat(run(byId, ids.get(2)).upToDate())
+        .as("an explicit run id asks for exactly that order")
+        .isFalse();
+  }
+
+  @Test
   void aRunThatCannotGiveItsOrderFailsWithOneLine() throws IOException {
     List<String> vocab = words(N);
     float[][] e = NaiveClusters.blobs(N, D, 4, 0.6, 51);
