@@ -61,6 +61,13 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Metrics (default: ${DEFAULT-VALUE}).")
   List<String> metrics;
 
+  @Option(
+      names = "--files-only",
+      description =
+          "Only extract the demo's model, tokenizer and text into the cache and print their paths"
+              + " (model: …, tokenizer: …, tensor: …, text: …); compute nothing.")
+  boolean filesOnly;
+
   @Mixin RunOptions run;
 
   @Override
@@ -68,6 +75,15 @@ public final class DemoCommand implements Callable<Integer> {
     Path dir = cacheDir();
     Path model = extract(MODEL, dir);
     Path tokenizer = extract(TOKENIZER, dir);
+    if (filesOnly) {
+      var o = commandSpec.commandLine().getOut();
+      o.println("model: " + model);
+      o.println("tokenizer: " + tokenizer);
+      o.println("tensor: " + TENSOR);
+      o.println("text: " + extract(TEXT, dir));
+      o.flush();
+      return 0;
+    }
     ComputeSpec spec =
         new ComputeSpec(
             new InputSpec(model.toString(), "onnx", TENSOR, tokenizer.toString(), null, null),

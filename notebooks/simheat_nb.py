@@ -1,0 +1,109 @@
+"""Helpers the simheat notebooks share: run bin/simheat, start and stop the viewer, call its API,
+and show Vega-Lite specs inline with the viewer's own bundled Vega.
+
+Only the standard library, so a notebook needs nothing beyond Jupyter itself for these.
+"""
+
+import atexit
+import json
+import os
+import re
+import subprocess
+import tempfile
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(os.environ.get("SIMHEAT_ROOT", Path(__file__).resolve().parent.parent))
+SIMHEAT = ROOT / "bin" / "simheat"
+_SERVING = re.compile(r"serving .* at (http://\S+)")
+_viewers = []
+
+
+def workdir(name):
+    """A fresh directory for a notebook's files: under $SIMHEAT_NOTEBOOK_WORK when set (CI), else
+    a temporary one."""
+    base = os.environ.get("SIMHEAT_NOTEBOOK_WORK")
+    if base:
+        d = Path(base) / name
+        d.mkdir(parents=True, exist_ok=True)
+        return d
+    return Path(tempfile.mkdtemp(prefix=f"simheat-{name}-"))
+
+
+def simheat(*args, check=True):
+    """Runs bin/simheat with the arguments; returns its standard output as text. A failure raises
+    RuntimeError with simheat's own one-line message."""
+    p = subprocess.run([str(SIMHEAT), *map(str, args)], capture_output=True, text=True)
+    if check and p.returncode != 0:
+        lines = [l for l in p.stderr.splitlines() if l.startswith("simheat:")]
+        raise RuntimeError(f"bin/simheat {args[0]} exited {p.returncode}: "
+                           + (lines[-1] if lines else p.stderr[-2000:]))
+    return p.stdout
+
+
+def demo_files():
+    """The demo's real embedding set (all-MiniLM-L6-v2 from the langchain4j Maven package):
+    {"model": onnx path, "tokenizer": tokenizer.json path, "tensor": name, "text": sample text}."""
+    out = simheat("demo", "--files-only")
+    return dict(line.split(": ", 1) for line in out.splitlines() if ": " in line)
+
+
+class Viewer:
+    """A running `bin/simheat view` on a free port; stopped by stop(), or when Python exits."""
+
+    def __init__(self, data, *extra):
+        self.process = subprocess.Popen(
+            [str(SIMHEAT), "view", "--data", str(data), "--port", "0", *map(str, extra)],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.url = None
+        for line in self.process.stdout:
+            m = _SERVING.search(line)
+            if m:
+                self.url = m.group(1).rstrip("/") + "/"
+                break
+        if self.url is None:
+            self.process.kill()
+            raise RuntimeError(f"the viewer did not start (exit {self.process.wait()})")
+        _viewers.append(self)
+
+    def get(self, path, **params):
+        """GET an API path ("api/runs", …) with query parameters; returns the parsed JSON. An error
+        answer raises RuntimeError with the viewer's own message."""
+        query = urllib.parse.urlencode({k: v for k, v in params.items() if v is not None})
+        url = urllib.parse.urljoin(self.url, path) + ("?" + query if query else "")
+        try:
+            with urllib.request.urlopen(url, timeout=120) as r:
+                return json.loads(r.read().decode("utf-8"))
+        except urllib.error.HTTPError as e:
+            raise RuntimeError(f"{e.code} from {path}: {e.read().decode('utf-8', 'replace')}") from None
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+@atexit.register
+def _stop_all():
+    for v in _viewers:
+        v.stop()
+
+
+def vega_html(viewer, spec, element_id):
+    """HTML that renders a Vega-Lite spec inline with the viewer's bundled vega, vega-lite and
+    vega-embed (loaded from the running viewer, so no internet is needed)."""
+    scripts = "".join(
+        f'<script src="{viewer.url}vendor/{name}.min.js"></script>'
+        for name in ("vega", "vega-lite", "vega-embed"))
+    return (f'<div id="{element_id}"></div>{scripts}'
+            f"<script>vegaEmbed('#{element_id}', {json.dumps(spec)}, {{actions: true}});</script>")
+
+
+def latest_run(out):
+    """The id LATEST names in an output directory."""
+    return (Path(out) / "LATEST").read_text().strip()
