@@ -107,3 +107,37 @@ def vega_html(viewer, spec, element_id):
 def latest_run(out):
     """The id LATEST names in an output directory."""
     return (Path(out) / "LATEST").read_text().strip()
+
+
+# quickstart.ipynb and scheduled_runs.ipynb: the demo's matrix as numpy, straight from its ONNX file.
+
+def _varint(value):
+    out = bytearray()
+    while True:
+        low, value = value & 0x7F, value >> 7
+        out.append(low | (0x80 if value else 0))
+        if not value:
+            return bytes(out)
+
+
+def demo_matrix(files=None):
+    """The demo's word-embedding matrix and its tokens, read without simheat: (matrix, tokens), a
+    float32 numpy array of 30522 × 384 and the WordPiece tokens by row (from tokenizer.json).
+
+    The ONNX file is protobuf: the tensor's bytes are the initializer's `raw_data` field (field 9,
+    length-delimited), found as the one field of exactly 30522 · 384 · 4 bytes."""
+    import numpy as np
+    files = files or demo_files()
+    vocab = json.loads(Path(files["tokenizer"]).read_text(encoding="utf-8"))["model"]["vocab"]
+    tokens = [None] * len(vocab)
+    for token, row in vocab.items():
+        tokens[row] = token
+    assert None not in tokens, "tokenizer.json's ids are not 0..n-1"
+    data = Path(files["model"]).read_bytes()
+    n, d = len(tokens), 384
+    tag = b"\x4a" + _varint(n * d * 4)
+    start = data.find(tag)
+    if start < 0 or data.find(tag, start + 1) >= 0:
+        raise RuntimeError(f"expected one raw_data field of {n} x {d} floats in {files['model']}")
+    offset = start + len(tag)
+    return np.frombuffer(data, dtype="<f4", count=n * d, offset=offset).reshape(n, d).copy(), tokens
