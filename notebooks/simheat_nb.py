@@ -96,12 +96,35 @@ def _stop_all():
 
 def vega_html(viewer, spec, element_id):
     """HTML that renders a Vega-Lite spec inline with the viewer's bundled vega, vega-lite and
-    vega-embed (loaded from the running viewer, so no internet is needed)."""
-    scripts = "".join(
-        f'<script src="{viewer.url}vendor/{name}.min.js"></script>'
-        for name in ("vega", "vega-lite", "vega-embed"))
-    return (f'<div id="{element_id}"></div>{scripts}'
-            f"<script>vegaEmbed('#{element_id}', {json.dumps(spec)}, {{actions: true}});</script>")
+    vega-embed (loaded from the running viewer, so no internet is needed).
+
+    The three scripts are loaded one after the other by a small loader rather than as <script src>
+    tags: JupyterLab and Notebook 7 insert an output's scripts asynchronously, so tags could run out
+    of order, and classic Notebook's require.js would capture the bundles as AMD modules (its
+    `define` is hidden while they load). Without a viewer the output says so instead of failing."""
+    data = json.dumps(spec).replace("</", "<\\/")
+    base = json.dumps(viewer.url + "vendor/")
+    target = json.dumps("#" + element_id)
+    return f"""<div id="{element_id}"></div>
+<script>
+(function () {{
+  var names = ["vega", "vega-lite", "vega-embed"], spec = {data};
+  function draw() {{ vegaEmbed({target}, spec, {{actions: true}}); }}
+  function load(i) {{
+    if (i === names.length) return draw();
+    var amd = window.define, script = document.createElement("script");
+    window.define = undefined;
+    script.src = {base} + names[i] + ".min.js";
+    script.onload = function () {{ window.define = amd; load(i + 1); }};
+    script.onerror = function () {{
+      window.define = amd;
+      document.querySelector({target}).textContent = "Could not load " + script.src + ": start the viewer (run the notebook) to see this chart.";
+    }};
+    document.head.appendChild(script);
+  }}
+  if (window.vegaEmbed && window.vegaLite) draw(); else load(0);
+}})();
+</script>"""
 
 
 def latest_run(out):
