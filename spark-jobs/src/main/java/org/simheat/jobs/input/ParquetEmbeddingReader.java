@@ -67,7 +67,7 @@ public final class ParquetEmbeddingReader {
       return spark.read().parquet(InputFile.path(uri).toString());
     } catch (Exception e) {
       if (e instanceof SparkThrowable) {
-        throw error("Spark cannot read it as Parquet: " + firstLine(e.getMessage()));
+        throw error("Spark cannot read it as Parquet: " + firstLine(deepestMessage(e)));
       }
       throw e;
     }
@@ -211,6 +211,20 @@ public final class ParquetEmbeddingReader {
 
   private static String quote(String name) {
     return "`" + name.replace("`", "``") + "`";
+  }
+
+  /**
+   * The message of the deepest cause that has one: a damaged file's "is not a Parquet file" rather
+   * than the failed Spark job wrapped around it.
+   */
+  private static String deepestMessage(Throwable e) {
+    String message = e.getMessage();
+    for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        message = t.getMessage();
+      }
+    }
+    return message;
   }
 
   private static String firstLine(String message) {

@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -63,7 +64,8 @@ public final class RunCatalog {
   private static Optional<Manifest> read(FileSystem fs, Path manifest) throws IOException {
     try (FSDataInputStream in = fs.open(manifest)) {
       return Optional.of(Manifest.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
-    } catch (FileNotFoundException | IllegalArgumentException e) {
+    } catch (FileNotFoundException | ChecksumException | IllegalArgumentException e) {
+      // A manifest edited by hand fails its Hadoop checksum: not a run, like a malformed one.
       return Optional.empty();
     }
   }

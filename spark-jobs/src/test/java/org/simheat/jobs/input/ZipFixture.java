@@ -15,18 +15,18 @@ import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 /** Zip archives built in tests with java.util.zip, and byte patches that damage them. */
-final class ZipFixture {
+public final class ZipFixture {
   private ZipFixture() {}
 
   /** One entry to write. */
-  record Entry(String name, byte[] data, boolean deflated) {}
+  public record Entry(String name, byte[] data, boolean deflated) {}
 
-  static Entry entry(String name, byte[] data, boolean deflated) {
+  public static Entry entry(String name, byte[] data, boolean deflated) {
     return new Entry(name, data, deflated);
   }
 
   /** An archive of the given entries, in order. */
-  static byte[] zip(Entry... entries) throws IOException {
+  public static byte[] zip(Entry... entries) throws IOException {
     return zip(List.of(entries));
   }
 
@@ -66,12 +66,12 @@ final class ZipFixture {
   }
 
   /** The same archive with every entry deflated. */
-  static byte[] deflate(Path zip) throws IOException {
+  public static byte[] deflate(Path zip) throws IOException {
     return zip(entries(zip, true));
   }
 
   /** Overwrites the uncompressed size the central directory declares for an entry. */
-  static void declareSize(byte[] zip, String name, long size) {
+  public static void declareSize(byte[] zip, String name, long size) {
     ByteBuffer buf = ByteBuffer.wrap(zip).order(ByteOrder.LITTLE_ENDIAN);
     byte[] wanted = name.getBytes(StandardCharsets.UTF_8);
     for (int p = 0; p + 46 <= zip.length; p++) {
