@@ -5,10 +5,16 @@ import static org.apache.spark.sql.functions.exists;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -63,6 +69,7 @@ public final class ParquetEmbeddingReader {
   }
 
   private Dataset<Row> load(SparkSession spark) {
+    checkFooters(spark.sparkContext().hadoopConfiguration());
     try {
       return spark.read().parquet(InputFile.path(uri).toString());
     } catch (Exception e) {
@@ -71,6 +78,40 @@ public final class ParquetEmbeddingReader {
       }
       throw e;
     }
+  }
+
+  /**
+   * Opens the footer of each Parquet file on the driver, so that a damaged file is refused with its
+   * own reason before Spark's footer tasks fail on it (and log their stack traces). Paths that
+   * cannot be listed are left to Spark to report.
+   */
+  private void checkFooters(Configuration conf) {
+    List<FileStatus> files;
+    try {
+      org.apache.hadoop.fs.Path path = InputFile.path(uri);
+      FileSystem fs = path.getFileSystem(conf);
+      FileStatus status = fs.getFileStatus(path);
+      files =
+          status.isDirectory()
+              ? Arrays.stream(fs.listStatus(path))
+                  .filter(f -> f.isFile() && !hidden(f.getPath().getName()))
+                  .toList()
+              : List.of(status);
+    } catch (IOException e) {
+      return;
+    }
+    for (FileStatus f : files) {
+      try (ParquetFileReader footer = ParquetFileReader.open(HadoopInputFile.fromStatus(f, conf))) {
+        footer.getFooter();
+      } catch (IOException | RuntimeException e) {
+        throw error("not a readable Parquet file: " + firstLine(deepestMessage(e)));
+      }
+    }
+  }
+
+  /** Files Spark skips: {@code _SUCCESS}, {@code .crc} and the like. */
+  private static boolean hidden(String name) {
+    return name.startsWith("_") || name.startsWith(".");
   }
 
   private Column floatArray(Dataset<Row> table, String name) {

@@ -20,7 +20,14 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Property;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -77,9 +84,16 @@ class BadInputsTest {
   /** What a command printed and returned. */
   record Outcome(int code, String out, String err) {}
 
+  /**
+   * Warnings and errors logged while a case runs: under bin/simheat they go to stderr beside the
+   * one line, so a refused input must log none.
+   */
+  private static final List<String> LOGGED = new CopyOnWriteArrayList<>();
+
   @BeforeAll
   static void goodRun() throws IOException {
     TestSpark.session();
+    captureWarnings();
     Path good = NpyFiles.write(template.resolve("good.npy"), good());
     Outcome o = compute(good.toString(), template.resolve("out"));
     assertThat(o.code()).as(o.err()).isZero();
@@ -364,9 +378,11 @@ class BadInputsTest {
     Map<String, String> before = snapshot(out);
     Path dir = Files.createDirectories(tmp.resolve("in"));
 
+    LOGGED.clear();
     Outcome o = compute(out, c.setup().args(dir));
 
     assertRefused(o, c.file(), c.phrase());
+    assertThat(LOGGED).as("warnings logged to stderr").isEmpty();
     assertUntouched(out, before);
     assertThat(dir.resolve("pwned")).doesNotExist();
   }
@@ -540,6 +556,26 @@ class BadInputsTest {
   }
 
   // ---------------------------------------------------------------------------------------------
+
+  private static void captureWarnings() {
+    LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
+    AbstractAppender appender =
+        new AbstractAppender("bad-inputs", null, null, true, Property.EMPTY_ARRAY) {
+          @Override
+          public void append(LogEvent e) {
+            LOGGED.add(
+                e.getLevel()
+                    + " "
+                    + e.getLoggerName()
+                    + ": "
+                    + e.getMessage().getFormattedMessage()
+                    + (e.getThrown() == null ? "" : " " + e.getThrown()));
+          }
+        };
+    appender.start();
+    ctx.getConfiguration().getRootLogger().addAppender(appender, Level.WARN, null);
+    ctx.updateLoggers();
+  }
 
   private static Case bad(String name, Setup setup, String file, String phrase) {
     return new Case(name, setup, file, phrase);
