@@ -101,9 +101,20 @@ public final class RunRegistry {
     this.onRemoved = onRemoved;
   }
 
-  /** The committed runs that have not been refused, newest first. */
+  /**
+   * The committed runs that have not been refused, newest first: neither for their manifest nor,
+   * once opened, for tables that contradict it.
+   */
   public List<Manifest> runs() {
-    return current().newestFirst();
+    Snapshot s = current();
+    return s.newestFirst().stream().filter(m -> !refusedOnOpen(s, m.runId())).toList();
+  }
+
+  /** Whether opening the run, as its listed manifest stands, found its tables contradict it. */
+  private boolean refusedOnOpen(Snapshot s, String id) {
+    Opened o = opened.get(id);
+    Entry e = s.entries().get(id);
+    return o != null && o.refusal() != null && e != null && o.modified().equals(e.modified());
   }
 
   /**
@@ -115,7 +126,7 @@ public final class RunRegistry {
     String named = readLatest();
     if (named != null) {
       Entry e = s.entries().get(named);
-      if (e != null && e.refusal() == null) {
+      if (e != null && e.refusal() == null && !refusedOnOpen(s, named)) {
         return named;
       }
       if (!named.equals(warnedLatest)) {
@@ -123,7 +134,8 @@ public final class RunRegistry {
         LOG.warn("LATEST names run {}, which is not servable; using the newest run", named);
       }
     }
-    return s.newestFirst().isEmpty() ? null : s.newestFirst().get(0).runId();
+    List<Manifest> servable = runs();
+    return servable.isEmpty() ? null : servable.get(0).runId();
   }
 
   /**
