@@ -106,7 +106,7 @@ class ComputeLockIT {
       Process second = compute(work, "second", small, out);
       assertThat(second.waitFor()).isEqualTo(75);
       assertThat(Files.readAllLines(work.resolve("second.err")))
-          .filteredOn(l -> l.startsWith("simheat: "))
+          .as("bin/simheat's whole stderr: one line")
           .singleElement()
           .asString()
           .startsWith(
