@@ -11,6 +11,12 @@ import org.apache.hadoop.conf.Configuration;
  * and accepts only the readers' documented user errors. Anything else escapes and is a finding.
  */
 public final class FuzzTarget {
+  /**
+   * How long each fuzz test runs with {@code JAZZER_FUZZ=1} (the long profile). Jazzer appends it
+   * after any command-line flag, so it is changed here, not on the command line.
+   */
+  public static final String MAX_DURATION = "10m";
+
   /** The Hadoop configuration the readers open files with. */
   public static final Configuration CONF = new Configuration();
 

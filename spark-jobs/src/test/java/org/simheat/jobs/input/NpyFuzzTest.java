@@ -8,7 +8,7 @@ import java.io.IOException;
  * the data extent). Seeds: {@code NpyFuzzTestInputs/npy/}.
  */
 class NpyFuzzTest {
-  @FuzzTest(maxDuration = "10m")
+  @FuzzTest(maxDuration = FuzzTarget.MAX_DURATION)
   void npy(byte[] data) throws IOException {
     String file = FuzzTarget.write("in.npy", data).toString();
     FuzzTarget.expectUserErrorsOnly(

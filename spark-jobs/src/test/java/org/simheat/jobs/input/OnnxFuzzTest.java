@@ -8,7 +8,7 @@ import java.io.IOException;
  * or typed data. Seeds: {@code OnnxFuzzTestInputs/onnx/}.
  */
 class OnnxFuzzTest {
-  @FuzzTest(maxDuration = "10m")
+  @FuzzTest(maxDuration = FuzzTarget.MAX_DURATION)
   void onnx(byte[] data) throws IOException {
     String file = FuzzTarget.write("in.onnx", data).toString();
     FuzzTarget.expectUserErrorsOnly(

@@ -9,14 +9,14 @@ import java.io.IOException;
  * rarely reach. Seeds: {@code PtFuzzTestInputs/pt/} and {@code PtFuzzTestInputs/pickle/}.
  */
 class PtFuzzTest {
-  @FuzzTest(maxDuration = "10m")
+  @FuzzTest(maxDuration = FuzzTarget.MAX_DURATION)
   void pt(byte[] data) throws IOException {
     String file = FuzzTarget.write("in.pt", data).toString();
     FuzzTarget.expectUserErrorsOnly(
         () -> FuzzTarget.readSome(PtReader.open(file, null, FuzzTarget.CONF)));
   }
 
-  @FuzzTest(maxDuration = "10m")
+  @FuzzTest(maxDuration = FuzzTarget.MAX_DURATION)
   void pickle(byte[] data) throws IOException {
     FuzzTarget.expectUserErrorsOnly(
         () -> PtTensorIndex.of(TorchPickle.load(data, "data.pkl"), "data.pkl"));

@@ -8,7 +8,7 @@ import java.io.IOException;
  * file. Seeds: {@code SafetensorsFuzzTestInputs/safetensors/}.
  */
 class SafetensorsFuzzTest {
-  @FuzzTest(maxDuration = "10m")
+  @FuzzTest(maxDuration = FuzzTarget.MAX_DURATION)
   void safetensors(byte[] data) throws IOException {
     String file = FuzzTarget.write("in.safetensors", data).toString();
     FuzzTarget.expectUserErrorsOnly(

@@ -10,7 +10,7 @@ import org.simheat.jobs.input.FuzzTarget;
  * {@code TextualHeatmapFuzzTestInputs/json/}.
  */
 class TextualHeatmapFuzzTest {
-  @FuzzTest(maxDuration = "10m")
+  @FuzzTest(maxDuration = FuzzTarget.MAX_DURATION)
   void json(byte[] data) throws IOException {
     Path file = new Path(FuzzTarget.write("in.json", data).toString());
     FuzzTarget.expectUserErrorsOnly(() -> TextualHeatmapReader.read(file, FuzzTarget.CONF));
