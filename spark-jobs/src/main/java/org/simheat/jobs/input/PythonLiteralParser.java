@@ -1,6 +1,7 @@
 package org.simheat.jobs.input;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,7 @@ import java.util.stream.Collectors;
 final class PythonLiteralParser {
   private static final int MAX_DEPTH = 64;
 
-  /** A Python tuple, kept apart from lists so that it prints as one. */
+  /** A Python tuple, kept apart from lists so that it prints as one; items may be null (None). */
   record Tuple(List<Object> items) {}
 
   /** The text is not a Python literal of the kinds above. */
@@ -125,7 +126,9 @@ final class PythonLiteralParser {
       }
     }
     expect(')');
-    return items.size() == 1 && !trailingComma ? items.get(0) : new Tuple(List.copyOf(items));
+    return items.size() == 1 && !trailingComma
+        ? items.get(0)
+        : new Tuple(Collections.unmodifiableList(items));
   }
 
   private List<Object> list(int depth) throws SyntaxException {

@@ -220,11 +220,15 @@ public final class TextualHeatmapReader {
     };
   }
 
+  /** The current string; Jackson decodes it lazily, so bad UTF-8 inside it shows up here. */
   private String currentText() {
     try {
       return p.getText();
+    } catch (JsonProcessingException e) {
+      throw badJson(e.getLocation(), e.getOriginalMessage());
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException(
+          "Cannot import saliency from " + file + ": " + e.getMessage(), e);
     }
   }
 

@@ -37,6 +37,14 @@ class PythonLiteralParserTest {
   }
 
   @Test
+  void keepsNoneInsideATuple() throws Exception {
+    // Found by NpyFuzzTest: a tuple holding None used to throw a NullPointerException.
+    assertThat(PythonLiteralParser.parse("(None, 3)"))
+        .isEqualTo(new PythonLiteralParser.Tuple(java.util.Arrays.asList(null, 3L)));
+    assertThat(PythonLiteralParser.repr(PythonLiteralParser.parse("(None,)"))).isEqualTo("(None,)");
+  }
+
+  @Test
   void parsesNestedValuesStringsAndNumbers() throws Exception {
     Object parsed =
         PythonLiteralParser.parse("[('a', \"b\\\"c\"), None, True, -2, 2.5e1, 'x\\x41\\u00e9\\'']");

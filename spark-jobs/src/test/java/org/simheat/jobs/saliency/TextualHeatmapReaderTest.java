@@ -55,6 +55,43 @@ class TextualHeatmapReaderTest {
   }
 
   @Test
+  void invalidUtf8InAStringIsBadJson() throws IOException {
+    // Found by TextualHeatmapFuzzTest: Jackson decodes strings lazily, and the error escaped as an
+    // UncheckedIOException without the file name.
+    Path f = tmp.resolve("in.json");
+    Files.write(
+        f,
+        new byte[] {
+          '[',
+          '[',
+          '{',
+          '"',
+          't',
+          'o',
+          'k',
+          'e',
+          'n',
+          '"',
+          ':',
+          '"',
+          (byte) 0xc7,
+          'x',
+          '"',
+          '}',
+          ']',
+          ']'
+        });
+    assertThatThrownBy(
+            () ->
+                TextualHeatmapReader.read(
+                    new org.apache.hadoop.fs.Path(f.toString()), new Configuration()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(
+            "Cannot import saliency from " + f + ": facet 0, token 0: bad JSON at line 1, column ")
+        .hasMessageEndingWith(": Invalid UTF-8 middle byte 0x78");
+  }
+
+  @Test
   void truncatedJson() {
     assertError(
         "[[{\"token\": \"a\"}",
