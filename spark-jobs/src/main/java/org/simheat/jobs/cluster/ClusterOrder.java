@@ -54,6 +54,18 @@ public final class ClusterOrder {
       double[] cosine,
       Membership.Part members,
       List<String> tokens) {
+    int[] ids = rowsByPosition(leafOfRow, null, cosine);
+    return laidOut(tree, leafOfRow, ids, members, tokens);
+  }
+
+  /**
+   * The input row at each position, leaf by leaf: in each leaf the rows with a reference position
+   * ({@code refPos[row] ≥ 0}, {@code --order-from}) by that position, then the others by cosine to
+   * the leaf's centroid, descending; ties to the smaller row.
+   *
+   * @param refPos each row's position in the reference run, −1 for none; null when there is none
+   */
+  static int[] rowsByPosition(int[] leafOfRow, int[] refPos, double[] cosine) {
     int n = leafOfRow.length;
     Integer[] rows = new Integer[n];
     for (int i = 0; i < n; i++) {
@@ -62,18 +74,19 @@ public final class ClusterOrder {
     Arrays.sort(
         rows,
         (a, b) -> {
-          int byLeaf = Integer.compare(leafOfRow[a], leafOfRow[b]);
-          if (byLeaf != 0) {
-            return byLeaf;
+          int c = Integer.compare(leafOfRow[a], leafOfRow[b]);
+          if (c != 0) {
+            return c;
           }
-          int byCos = Double.compare(cosine[b], cosine[a]);
-          return byCos != 0 ? byCos : Integer.compare(a, b);
+          boolean ma = refPos != null && refPos[a] >= 0;
+          boolean mb = refPos != null && refPos[b] >= 0;
+          if (ma != mb) {
+            return ma ? -1 : 1;
+          }
+          c = ma ? Integer.compare(refPos[a], refPos[b]) : Double.compare(cosine[b], cosine[a]);
+          return c != 0 ? c : Integer.compare(a, b);
         });
-    int[] ids = new int[n];
-    for (int p = 0; p < n; p++) {
-      ids[p] = rows[p];
-    }
-    return laidOut(tree, leafOfRow, ids, members, tokens);
+    return Arrays.stream(rows).mapToInt(Integer::intValue).toArray();
   }
 
   /**

@@ -43,7 +43,7 @@ final class LeafPlacement implements UnitRows.Fold<LeafPlacement.Part> {
     static Plan unmatched(int[] leafOfRow, double[][] centroids) {
       double[] norms = new double[centroids.length];
       for (int c = 0; c < norms.length; c++) {
-        norms[c] = centroids[c] == null ? 0 : Math.sqrt(dot(centroids[c], centroids[c]));
+        norms[c] = centroids[c] == null ? 0 : Math.sqrt(Membership.dot(centroids[c], centroids[c]));
       }
       return new Plan(leafOfRow, centroids, norms);
     }
@@ -144,7 +144,7 @@ final class LeafPlacement implements UnitRows.Fold<LeafPlacement.Part> {
 
   private static double cosine(Plan t, double[] unit, int leaf) {
     double norm = t.centroidNorms()[leaf];
-    return norm > 0 ? dot(unit, t.centroids()[leaf]) / norm : 0;
+    return norm > 0 ? Membership.dot(unit, t.centroids()[leaf]) / norm : 0;
   }
 
   private void add(Assignment.Part sums, int leaf, double[] unit, float[] raw, int offset) {
@@ -167,13 +167,5 @@ final class LeafPlacement implements UnitRows.Fold<LeafPlacement.Part> {
     a.scores.addAll(b.scores);
     a.add(b);
     return a;
-  }
-
-  private static double dot(double[] a, double[] b) {
-    double s = 0;
-    for (int k = 0; k < a.length; k++) {
-      s += a[k] * b[k];
-    }
-    return s;
   }
 }

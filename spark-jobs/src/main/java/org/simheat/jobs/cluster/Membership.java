@@ -142,7 +142,8 @@ final class Membership implements UnitRows.Fold<Membership.Part> {
     return a;
   }
 
-  private static double dot(double[] a, double[] b) {
+  /** The dot product of two vectors of one length. */
+  static double dot(double[] a, double[] b) {
     double s = 0;
     for (int k = 0; k < a.length; k++) {
       s += a[k] * b[k];

@@ -175,7 +175,7 @@ public final class ReferenceOrder {
         leafOfRow[i] = tree.leafOfModel[leafOfRow[i]];
       }
       Membership.Part members = membership(jsc, source, bNorms, blockRows, tree, leafOfRow);
-      int[] ids = layOut(leafOfRow, refPos, cosine);
+      int[] ids = ClusterOrder.rowsByPosition(leafOfRow, refPos, cosine);
       return ClusterOrder.laidOut(tree, leafOfRow, ids, members, tokens);
     } finally {
       bNorms.destroy();
@@ -229,33 +229,5 @@ public final class ReferenceOrder {
     } finally {
       members.destroy();
     }
-  }
-
-  /**
-   * Positions leaf by leaf: in each leaf the matched rows by the position they took, then the
-   * others by cosine descending, ties to the smaller row.
-   */
-  static int[] layOut(int[] leafOfRow, int[] refPos, double[] cosine) {
-    int n = leafOfRow.length;
-    Integer[] rows = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      rows[i] = i;
-    }
-    Arrays.sort(
-        rows,
-        (a, b) -> {
-          int c = Integer.compare(leafOfRow[a], leafOfRow[b]);
-          if (c != 0) {
-            return c;
-          }
-          boolean ma = refPos[a] >= 0;
-          boolean mb = refPos[b] >= 0;
-          if (ma != mb) {
-            return ma ? -1 : 1;
-          }
-          c = ma ? Integer.compare(refPos[a], refPos[b]) : Double.compare(cosine[b], cosine[a]);
-          return c != 0 ? c : Integer.compare(a, b);
-        });
-    return Arrays.stream(rows).mapToInt(Integer::intValue).toArray();
   }
 }

@@ -124,10 +124,10 @@ public final class ComputeJob {
     Fingerprint.Files hashed = Fingerprint.files(files(rowsIn, colsIn), conf);
     String fingerprint =
         hashed.with(spec.effectiveConfiguration(reference == null ? null : reference.runId()));
-    Optional<Manifest> existing =
-        spec.force() ? Optional.empty() : RunCatalog.findByFingerprint(out, fingerprint, conf);
-    if (existing.isEmpty() && !spec.force()) {
-      existing = alignedEarlier(out, hashed);
+    List<Manifest> runs = spec.force() ? List.of() : RunCatalog.list(out, conf);
+    Optional<Manifest> existing = RunCatalog.findByFingerprint(runs, fingerprint);
+    if (existing.isEmpty()) {
+      existing = alignedEarlier(runs, hashed);
     }
     if (existing.isPresent()) {
       return new Result(
@@ -211,12 +211,13 @@ public final class ComputeJob {
    * again (a restarted {@code watch} would recompute every one); that earlier run is aligned with
    * its own predecessor already, and taking the latest run's order from the latest run's own files
    * gives that run again.
+   *
+   * @param runs the committed runs, oldest first
    */
-  private Optional<Manifest> alignedEarlier(Path out, Fingerprint.Files hashed) {
+  private Optional<Manifest> alignedEarlier(List<Manifest> runs, Fingerprint.Files hashed) {
     if (reference == null || !reference.latest()) {
       return Optional.empty();
     }
-    List<Manifest> runs = RunCatalog.list(out, conf);
     Map<String, String> byFrom = new HashMap<>();
     for (int i = runs.size() - 1; i >= 0; i--) {
       Manifest m = runs.get(i);

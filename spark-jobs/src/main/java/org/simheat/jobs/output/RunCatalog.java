@@ -48,10 +48,10 @@ public final class RunCatalog {
     }
   }
 
-  /** The newest committed run whose source fingerprint is the given one. */
-  public static Optional<Manifest> findByFingerprint(
-      Path out, String fingerprint, Configuration conf) {
-    List<Manifest> runs = list(out, conf);
+  /**
+   * The newest of {@code runs} (oldest first, as {@link #list} gives them) with this fingerprint.
+   */
+  public static Optional<Manifest> findByFingerprint(List<Manifest> runs, String fingerprint) {
     for (int i = runs.size() - 1; i >= 0; i--) {
       Manifest m = runs.get(i);
       if (m.source() != null && fingerprint.equals(m.source().fingerprint())) {

@@ -33,9 +33,9 @@ class ReferenceOrderTest {
     int[] leaf = {1, 0, 1, 0, 1, 1};
     int[] refPos = {7, -1, 3, 2, -1, -1};
     double[] cos = {0, 0.5, 0, 0, 0.2, 0.9};
-    assertThat(ReferenceOrder.layOut(leaf, refPos, cos)).containsExactly(3, 1, 2, 0, 5, 4);
+    assertThat(ClusterOrder.rowsByPosition(leaf, refPos, cos)).containsExactly(3, 1, 2, 0, 5, 4);
     double[] tie = new double[6];
     Arrays.fill(tie, 0.3);
-    assertThat(ReferenceOrder.layOut(leaf, refPos, tie)).containsExactly(3, 1, 2, 0, 4, 5);
+    assertThat(ClusterOrder.rowsByPosition(leaf, refPos, tie)).containsExactly(3, 1, 2, 0, 4, 5);
   }
 }
