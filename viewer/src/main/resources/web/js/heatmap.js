@@ -6,6 +6,7 @@
 // the gestures, and shows a hovered cell in Vega's tooltip.
 
 import { CellRaster } from './raster.js';
+import { embedSpec } from './embed.js';
 
 const AXIS = {
   labelColor: '#475569', titleColor: '#1e293b', labelFontSize: 10, titleFontSize: 11,
@@ -73,7 +74,7 @@ export class Heatmap {
     layer.appendChild(target);
     this.host.appendChild(layer);
     const shell = patch(spec, o, ticks);
-    const result = await vegaEmbed(target, shell, {
+    const result = await embedSpec(target, shell, {
       mode: 'vega-lite',
       renderer: 'canvas',
       actions: { export: true, source: false, compiled: false, editor: false },
@@ -211,7 +212,8 @@ export class Heatmap {
     }
     const svg = new DOMParser().parseFromString(await view.toSVG(), 'image/svg+xml');
     const image = svg.createElementNS('http://www.w3.org/2000/svg', 'image');
-    for (const [k, v] of Object.entries({ ...at, preserveAspectRatio: 'none', style: 'image-rendering:pixelated' })) {
+    // A presentation attribute, not a style attribute: the page's policy refuses inline styles.
+    for (const [k, v] of Object.entries({ ...at, preserveAspectRatio: 'none', 'image-rendering': 'pixelated' })) {
       image.setAttribute(k, String(v));
     }
     image.setAttribute('href', this.raster.canvas.toDataURL('image/png'));

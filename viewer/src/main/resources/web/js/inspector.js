@@ -6,6 +6,7 @@
 // with the neighbours that entered or left its top list (see drift.js).
 
 import { changesFailed, clearChanges, showChanges } from './drift.js';
+import { embedSpec } from './embed.js';
 
 const PROFILE_CONFIG = {
   font: 'Inter, "Segoe UI", system-ui, -apple-system, sans-serif',
@@ -202,7 +203,7 @@ export class Inspector {
     if (pooled) {
       this.profile.append(note(`Pooled cells: rows ${row[0].y0}–${row[0].y1 - 1} (${row[0].rowLabel}) against each visible column bin.`));
     }
-    this.profileResult = await vegaEmbed(el, profileSpec(values, sel, xdom, meta, width), { renderer: 'svg', actions: false });
+    this.profileResult = await embedSpec(el, profileSpec(values, sel, xdom, meta, width), { renderer: 'svg', actions: false });
   }
 
   profileHeading(sel) {

@@ -155,17 +155,21 @@ class SaliencyPageIT {
   void theVegaLiteViewCompilesAndRunsInTheBrowser() throws IOException {
     page.navigate(base.resolve("saliency.html"), PATIENCE);
     page.waitUntil("document.body.dataset.state === 'ready'", PATIENCE);
-    page.evaluate(
-        "new Promise((ok, no) => { const s = document.createElement('script');"
-            + " s.src = 'vendor/vega.min.js'; s.onload = () => { const t = document.createElement('script');"
-            + " t.src = 'vendor/vega-lite.min.js'; t.onload = ok; t.onerror = no; document.head.append(t); };"
-            + " s.onerror = no; document.head.append(s); })");
+    for (String script : List.of("vega", "vega-lite", "vega-embed")) {
+      page.evaluate(
+          "new Promise((ok, no) => { const s = document.createElement('script');"
+              + " s.src = 'vendor/"
+              + script
+              + ".min.js'; s.onload = ok; s.onerror = no; document.head.append(s); })");
+    }
+    // Under the page's Content-Security-Policy (no 'unsafe-eval'), as the heatmap page embeds.
     JsonNode rows =
         page.evaluate(
             "(async () => { const spec = await (await fetch('api/saliency/cat/spec?focus=5')).json();"
-                + " const view = new vega.View(vega.parse(vegaLite.compile(spec).spec),"
-                + " {renderer: 'none'}); await view.runAsync();"
-                + " return view.data('facet0').map((d) => d.heat); })()");
+                + " const el = document.createElement('div'); document.body.append(el);"
+                + " const r = await vegaEmbed(el, spec, {ast: true, renderer: 'none',"
+                + " actions: false, defaultStyle: false, tooltip: false});"
+                + " return r.view.data('facet0').map((d) => d.heat); })()");
     float[] heat = cat.get(0).get(5).heat();
     assertThat(rows.size()).isEqualTo(24);
     for (int j = 0; j < 24; j++) {

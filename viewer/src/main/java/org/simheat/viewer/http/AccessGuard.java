@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.cookie.ServerCookieEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.List;
 import java.util.Locale;
 import java.util.StringJoiner;
 import java.util.regex.Pattern;
@@ -24,6 +25,12 @@ import java.util.regex.Pattern;
  * <p>Without a token the server listens on loopback only, and requests must name a loopback host in
  * their {@code Host} header: a web page elsewhere cannot reach the API by rebinding its own DNS
  * name to 127.0.0.1.
+ *
+ * <p>Cross-origin requests are refused whatever the token: a request whose {@code Origin} header is
+ * not {@code http://} followed by its own {@code Host} (a page of another site, or {@code null}
+ * from a sandbox or a file) gets 403, preflights included, and no response ever carries an {@code
+ * Access-Control-Allow-*} header. Browsers send {@code Origin} on the page's own module scripts and
+ * fetches too; those name this server and pass.
  */
 final class AccessGuard {
   private static final Pattern LOOPBACK_HOST =
@@ -38,7 +45,9 @@ final class AccessGuard {
     /** 401: the token is missing or wrong. */
     UNAUTHORIZED,
     /** 403: a tokenless server was reached through a name that is not loopback. */
-    BAD_HOST
+    BAD_HOST,
+    /** 403: the request comes from a page of another origin. */
+    FOREIGN_ORIGIN
   }
 
   private final String token;
@@ -66,7 +75,25 @@ final class AccessGuard {
   }
 
   /**
-   * Decides about a request.
+   * Decides whether a request may come from where it comes from: any request without an {@code
+   * Origin} header, or one whose origin is this server as the request names it.
+   */
+  static Verdict checkOrigin(HttpHeaders headers) {
+    List<String> origins = headers.getAll(HttpHeaderNames.ORIGIN);
+    if (origins.isEmpty()) {
+      return Verdict.ALLOW;
+    }
+    String host = headers.get(HttpHeaderNames.HOST);
+    boolean same =
+        origins.size() == 1
+            && host != null
+            && withoutDefaultPort(origins.get(0).strip().toLowerCase(Locale.ROOT))
+                .equals("http://" + withoutDefaultPort(host.strip().toLowerCase(Locale.ROOT)));
+    return same ? Verdict.ALLOW : Verdict.FOREIGN_ORIGIN;
+  }
+
+  /**
+   * Decides about a request's token or host; {@link #checkOrigin} decides about its origin.
    *
    * @throws org.simheat.viewer.service.ApiException 400 if {@code token} is given twice
    */
@@ -117,6 +144,11 @@ final class AccessGuard {
     return LOOPBACK_HOST.matcher(name).matches()
         || name.equals(boundHost)
         || name.equals("[" + boundHost + "]");
+  }
+
+  /** An origin or host without an explicit {@code :80}, which browsers leave out of origins. */
+  private static String withoutDefaultPort(String s) {
+    return s.endsWith(":80") ? s.substring(0, s.length() - 3) : s;
   }
 
   private static String stripPort(String host) {

@@ -52,6 +52,7 @@ final class CappedRequestAggregator extends HttpObjectAggregator {
             HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
             Unpooled.wrappedBuffer(reply.body().duplicate()));
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
+    SecurityHeaders.apply(response.headers(), reply.contentType());
     HttpUtil.setContentLength(response, reply.body().remaining());
     HttpUtil.setKeepAlive(response, false);
     return response;

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Map;
@@ -28,9 +29,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers one connection's requests, one at a time and in order: guards (decoding, method, target,
- * access), then {@code /healthz}, the API (run on the service executor, written back on this
- * channel's event loop) or a file of the page.
+ * Answers one connection's requests, one at a time and in order: guards (decoding, header count,
+ * origin, method, target, access; refusals of origin, token and host are logged at WARN), then
+ * {@code /healthz}, the API (run on the service executor, written back on this channel's event
+ * loop) or a file of the page.
  *
  * <p>Requests that arrive while one is in flight (pipelining) wait in a queue, and reading pauses
  * until the queue drains, so responses leave in request order and one client cannot queue
@@ -40,6 +42,11 @@ import org.slf4j.LoggerFactory;
 final class RequestHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
   private static final byte[] HEALTHY = "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
+
+  /** Most header lines a request may have; browsers send about twenty. */
+  static final int MAX_HEADERS = 100;
+
+  private static final int MAX_LOGGED = 100;
 
   private final ApiRoutes routes;
   private final StaticFiles files;
@@ -110,6 +117,14 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     if (decoded.isFailure()) {
       return decodingFailure(decoded.cause());
     }
+    if (request.headers().size() > MAX_HEADERS) {
+      return Reply.error(431, "Too many request headers: at most " + MAX_HEADERS).closing();
+    }
+    if (AccessGuard.checkOrigin(request.headers()) == AccessGuard.Verdict.FOREIGN_ORIGIN) {
+      String origin = String.join(", ", request.headers().getAll(HttpHeaderNames.ORIGIN));
+      warnRefused(ctx, request, 403, "cross-origin request from " + forLog(origin));
+      return Reply.error(403, "Cross-origin requests are refused");
+    }
     if (!HttpMethod.GET.equals(request.method())) {
       return Reply.error(405, "Method " + request.method() + " not allowed: use GET")
           .with("Allow", "GET");
@@ -117,8 +132,11 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     RequestTarget target = RequestTarget.parse(request.uri());
     switch (guard.check(request.headers(), target)) {
       case UNAUTHORIZED:
+        warnRefused(ctx, request, 401, "missing or wrong access token");
         return Reply.error(401, "Missing or wrong access token").with("WWW-Authenticate", "Bearer");
       case BAD_HOST:
+        String host = request.headers().get(HttpHeaderNames.HOST);
+        warnRefused(ctx, request, 403, "host name " + forLog(host) + " is not loopback");
         return Reply.error(403, "This server answers only to loopback host names");
       case SET_COOKIE:
         return Reply.redirect(AccessGuard.withoutToken(request.uri()))
@@ -257,8 +275,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     if (reply.contentType() != null) {
       response.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
     }
-    response.headers().set("X-Content-Type-Options", "nosniff");
-    response.headers().set("Referrer-Policy", "no-referrer");
+    SecurityHeaders.apply(response.headers(), reply.contentType());
     for (Map.Entry<String, String> h : reply.headers().entrySet()) {
       response.headers().set(h.getKey(), h.getValue());
     }
@@ -269,6 +286,47 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
       HttpUtil.setKeepAlive(response, false);
     }
     return response;
+  }
+
+  /**
+   * Logs a refused request at WARN: the client's address, the method, the path without its query
+   * (which may hold a token) and why. Header values are never logged, and the path is cut short and
+   * kept to printable ASCII so that a client cannot forge log lines.
+   */
+  private static void warnRefused(
+      ChannelHandlerContext ctx, FullHttpRequest request, int status, String why) {
+    if (LOG.isWarnEnabled()) {
+      String uri = request.uri();
+      int q = uri.indexOf('?');
+      LOG.warn(
+          "Refused {} {} {} from {}: {}",
+          status,
+          request.method(),
+          forLog(q < 0 ? uri : uri.substring(0, q)),
+          remote(ctx),
+          why);
+    }
+  }
+
+  private static String remote(ChannelHandlerContext ctx) {
+    if (ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null) {
+      String ip = a.getAddress().getHostAddress();
+      return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + a.getPort();
+    }
+    return String.valueOf(ctx.channel().remoteAddress());
+  }
+
+  /** A client-sent value fit for one log line: printable ASCII, quoted, cut short. */
+  static String forLog(String value) {
+    if (value == null) {
+      return "(none)";
+    }
+    StringBuilder sb = new StringBuilder("'");
+    for (int k = 0; k < value.length() && k < MAX_LOGGED; k++) {
+      char ch = value.charAt(k);
+      sb.append(ch >= 0x20 && ch < 0x7f && ch != '\'' ? ch : '?');
+    }
+    return sb.append(value.length() > MAX_LOGGED ? "…'" : "'").toString();
   }
 
   /** A request target fit for the log: the token's value replaced. */

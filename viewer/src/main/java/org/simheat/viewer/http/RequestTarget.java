@@ -21,6 +21,9 @@ import org.simheat.viewer.service.ApiException;
 final class RequestTarget {
   private static final int MAX_ECHO = 60;
 
+  /** Most query parameters a request may have; the API's routes take at most ten. */
+  static final int MAX_PARAMS = 64;
+
   private final String rawPath;
   private final List<String> segments;
   private final QueryParams query;
@@ -34,12 +37,16 @@ final class RequestTarget {
   /**
    * Parses an origin-form request target such as {@code /api/runs/latest/tokens?q=the}.
    *
-   * @throws ApiException 400 if the target is not origin-form, a percent escape is malformed, or a
-   *     segment is not UTF-8
+   * @throws ApiException 400 if the target is not origin-form, has more than {@value #MAX_PARAMS}
+   *     query parameters, a percent escape is malformed, or a segment is not UTF-8
    */
   static RequestTarget parse(String uri) {
     if (uri == null || !uri.startsWith("/")) {
       throw ApiException.badRequest("Bad request target: it must start with '/'");
+    }
+    if (parameterCount(uri) > MAX_PARAMS) {
+      // Netty's decoder would silently drop the parameters past its own limit.
+      throw ApiException.badRequest("Too many query parameters: at most " + MAX_PARAMS);
     }
     QueryStringDecoder decoder = new QueryStringDecoder(uri, StandardCharsets.UTF_8, true);
     String rawPath = decoder.rawPath();
@@ -70,6 +77,25 @@ final class RequestTarget {
   /** Whether the path is under {@code /api/}. */
   boolean isApi() {
     return segments.size() >= 1 && segments.get(0).equals("api");
+  }
+
+  /** The non-empty {@code &}- or {@code ;}-separated pieces of the query, as the decoder splits. */
+  private static int parameterCount(String uri) {
+    int q = uri.indexOf('?');
+    if (q < 0) {
+      return 0;
+    }
+    int count = 0;
+    boolean inPiece = false;
+    for (int k = q + 1; k < uri.length() && uri.charAt(k) != '#'; k++) {
+      char ch = uri.charAt(k);
+      boolean separator = ch == '&' || ch == ';';
+      if (!separator && !inPiece) {
+        count++;
+      }
+      inPiece = !separator;
+    }
+    return count;
   }
 
   private static List<String> decodeSegments(String rawPath) {

@@ -2,6 +2,7 @@ package org.simheat.viewer.store;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -204,7 +205,7 @@ public final class RunRegistry {
       o = new Opened(e.modified(), null, refused.getMessage());
     } catch (IOException | RuntimeException unreadable) {
       LOG.warn("Refusing run {}: its tables cannot be read", e.id(), unreadable);
-      String why = "its tables cannot be read (" + unreadable.getClass().getSimpleName() + ")";
+      String why = "its tables cannot be read (" + failure(unreadable) + ")";
       o = new Opened(e.modified(), null, "run " + e.id() + " cannot be served: " + why);
     }
     opened.put(e.id(), o);
@@ -267,11 +268,27 @@ public final class RunRegistry {
       return null;
     } catch (IOException e) {
       LOG.warn("Cannot read the manifest of run {}", id, e);
-      return refused(
-          id, modified, "its manifest is unreadable (" + e.getClass().getSimpleName() + ")");
+      return refused(id, modified, "its manifest is unreadable (" + failure(e) + ")");
     } catch (IllegalArgumentException e) {
       return refused(id, modified, "its manifest is unreadable (" + e.getMessage() + ")");
     }
+  }
+
+  /**
+   * Why a run's files could not be read, in words fit for a client: never an exception's class name
+   * or a path (the log has both).
+   */
+  static String failure(Exception e) {
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof NoSuchFileException) {
+      return "a file is missing";
+    }
+    if (e instanceof IOException) {
+      return "an I/O error";
+    }
+    return "a file is corrupt or truncated";
   }
 
   private Entry refused(String id, FileTime modified, String why) {

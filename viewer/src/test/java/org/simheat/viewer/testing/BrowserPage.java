@@ -6,11 +6,19 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * One Chromium tab driven over DevTools: navigate, evaluate JavaScript, wait for a condition, type,
  * press keys, turn the wheel, resize and take screenshots. Input goes through Chromium's input
  * pipeline, so the page sees real (trusted) events.
+ *
+ * <p>It watches the page's Content-Security-Policy: every {@code securitypolicyviolation} event of
+ * every document the tab loads, and every console message Chromium logs as a security error (such
+ * as a refused {@code eval}), is recorded; the next {@link #evaluate} (which every wait and hook
+ * goes through) fails with them, and so does closing the browser, so no page test passes over a
+ * violation.
  */
 public final class BrowserPage {
   /** Modifier bits of DevTools input events. */
@@ -19,9 +27,16 @@ public final class BrowserPage {
   public static final int SHIFT = 8;
 
   private static final long POLL_MILLIS = 100;
+  private static final String BINDING = "__simheatCspViolation";
+  private static final String WATCH_VIOLATIONS =
+      "document.addEventListener('securitypolicyviolation', (e) => "
+          + BINDING
+          + "(`${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:"
+          + "${e.lineNumber} ${e.sample}`));";
 
   private final DevToolsConnection devTools;
   private final String session;
+  private final List<String> violations = new CopyOnWriteArrayList<>();
 
   private BrowserPage(DevToolsConnection devTools, String session) {
     this.devTools = devTools;
@@ -47,10 +62,53 @@ public final class BrowserPage {
     String session =
         devTools.send(null, "Target.attachToTarget", attach).path("sessionId").asText();
     BrowserPage page = new BrowserPage(devTools, session);
+    devTools.onEvent(page::record);
     page.command("Page.enable", null);
     page.command("Runtime.enable", null);
+    page.command("Log.enable", null);
+    page.command("Runtime.addBinding", params().put("name", BINDING));
+    page.command("Page.addScriptToEvaluateOnNewDocument", params().put("source", WATCH_VIOLATIONS));
     page.resize(width, height);
     return page;
+  }
+
+  /** Records the Content-Security-Policy violations among this tab's events. */
+  private void record(JsonNode event) {
+    if (!session.equals(event.path("sessionId").asText())) {
+      return;
+    }
+    JsonNode p = event.path("params");
+    switch (event.path("method").asText()) {
+      case "Runtime.bindingCalled":
+        if (p.path("name").asText().equals(BINDING)) {
+          violations.add(p.path("payload").asText());
+        }
+        break;
+      case "Log.entryAdded":
+        JsonNode entry = p.path("entry");
+        if (entry.path("source").asText().equals("security")
+            && entry.path("level").asText().equals("error")) {
+          violations.add(entry.path("text").asText() + " (" + entry.path("url").asText() + ")");
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  /**
+   * Fails if the page has violated its Content-Security-Policy since the last check; the violations
+   * are reported once.
+   *
+   * @throws IOException naming every violation recorded
+   */
+  public void assertNoViolations() throws IOException {
+    if (violations.isEmpty()) {
+      return;
+    }
+    List<String> seen = List.copyOf(violations);
+    violations.removeAll(seen);
+    throw new IOException("Content-Security-Policy violations: " + String.join(" | ", seen));
   }
 
   /**
@@ -81,9 +139,11 @@ public final class BrowserPage {
    * Evaluates a JavaScript expression in the page (awaiting a promise) and returns its value as
    * JSON; undefined comes back as a missing node.
    *
-   * @throws IOException if the expression throws or DevTools fails
+   * @throws IOException if the expression throws, DevTools fails, or the page has violated its
+   *     Content-Security-Policy (see {@link #assertNoViolations})
    */
   public JsonNode evaluate(String expression) throws IOException {
+    assertNoViolations();
     ObjectNode p = params().put("expression", expression);
     p.put("returnByValue", true).put("awaitPromise", true);
     JsonNode result = command("Runtime.evaluate", p);

@@ -8,19 +8,23 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * One WebSocket to Chromium's DevTools endpoint speaking the Chrome DevTools Protocol: commands are
  * JSON objects with an id, answered by a result (or an error) with the same id; flattened target
- * sessions add a {@code sessionId}. Events are ignored: callers poll the page instead.
+ * sessions add a {@code sessionId}. Events (messages without an id) go to the listeners added with
+ * {@link #onEvent}; callers otherwise poll the page.
  */
 final class DevToolsConnection implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -29,6 +33,7 @@ final class DevToolsConnection implements AutoCloseable {
   private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
   private final Duration timeout;
+  private final List<Consumer<JsonNode>> listeners = new CopyOnWriteArrayList<>();
 
   private DevToolsConnection(WebSocket socket, Duration timeout) {
     this.socket = socket;
@@ -92,6 +97,11 @@ final class DevToolsConnection implements AutoCloseable {
     }
   }
 
+  /** Adds a listener called, on the socket's thread, with every event message as it arrives. */
+  void onEvent(Consumer<JsonNode> listener) {
+    listeners.add(listener);
+  }
+
   /** A fresh params object. */
   static ObjectNode params() {
     return JSON.createObjectNode();
@@ -106,6 +116,10 @@ final class DevToolsConnection implements AutoCloseable {
   private void receive(String text) {
     try {
       JsonNode message = JSON.readTree(text);
+      if (!message.has("id") && message.has("method")) {
+        listeners.forEach(l -> l.accept(message));
+        return;
+      }
       CompletableFuture<JsonNode> reply = pending.get(message.path("id").asLong(-1));
       if (reply != null) {
         reply.complete(message);

@@ -134,7 +134,11 @@ public final class HeadlessChromium implements AutoCloseable {
     return page;
   }
 
-  /** Closes the browser, waits for the process to end and deletes the profile. */
+  /**
+   * Closes the browser, waits for the process to end and deletes the profile.
+   *
+   * @throws IOException if the page violated its Content-Security-Policy since the last check
+   */
   @Override
   public void close() throws IOException {
     try {
@@ -153,6 +157,7 @@ public final class HeadlessChromium implements AutoCloseable {
       process.destroyForcibly();
     }
     deleteTree(profile);
+    page.assertNoViolations();
   }
 
   private static String runOnce(URI url, List<String> extra, Path workDir) throws IOException {
