@@ -11,7 +11,9 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
@@ -95,6 +97,44 @@ class PageIT {
                 .asText())
         .as("vega-embed's export actions")
         .contains("SVG", "PNG");
+  }
+
+  @Test
+  void theContentSecurityPolicyBlocksInlineScriptAndFailsTheTestThatMeetsIt() throws IOException {
+    page.open("");
+    assertThat(
+            browser
+                .evaluate(
+                    "(() => { const s = document.createElement('script');"
+                        + " s.textContent = 'window.injected = true'; document.head.append(s);"
+                        + " return window.injected === undefined; })()")
+                .asBoolean())
+        .as("inline script blocked")
+        .isTrue();
+    // Both channels report it: the page's securitypolicyviolation event and Chromium's log.
+    List<String> seen = new ArrayList<>();
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (!(has(seen, "script-src-elem blocked inline") && has(seen, "Content Security Policy"))
+        && System.nanoTime() < deadline) {
+      seen.addAll(browser.takeViolations());
+      pause(50);
+    }
+    assertThat(seen)
+        .anyMatch(v -> v.startsWith("script-src-elem blocked inline"))
+        .anyMatch(v -> v.contains("violates the following Content Security Policy directive"));
+  }
+
+  private static boolean has(List<String> seen, String text) {
+    return seen.stream().anyMatch(v -> v.contains(text));
+  }
+
+  private static void pause(long millis) throws IOException {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("Interrupted", e);
+    }
   }
 
   @Test

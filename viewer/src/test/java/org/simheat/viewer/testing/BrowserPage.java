@@ -103,12 +103,17 @@ public final class BrowserPage {
    * @throws IOException naming every violation recorded
    */
   public void assertNoViolations() throws IOException {
-    if (violations.isEmpty()) {
-      return;
+    List<String> seen = takeViolations();
+    if (!seen.isEmpty()) {
+      throw new IOException("Content-Security-Policy violations: " + String.join(" | ", seen));
     }
+  }
+
+  /** The violations recorded since the last check, which are forgotten. */
+  public List<String> takeViolations() {
     List<String> seen = List.copyOf(violations);
     violations.removeAll(seen);
-    throw new IOException("Content-Security-Policy violations: " + String.join(" | ", seen));
+    return seen;
   }
 
   /**
