@@ -26,9 +26,9 @@ import java.util.regex.Pattern;
  * their {@code Host} header: a web page elsewhere cannot reach the API by rebinding its own DNS
  * name to 127.0.0.1.
  *
- * <p>Cross-origin requests are refused whatever the token: a request whose {@code Origin} header is
- * not {@code http://} followed by its own {@code Host} (a page of another site, or {@code null}
- * from a sandbox or a file) gets 403, preflights included, and no response ever carries an {@code
+ * <p>Cross-origin requests are refused whatever the token: a request whose {@code Origin} header
+ * does not name its own {@code Host} (a page of another site or port, or {@code null} from a
+ * sandbox or a file) gets 403, preflights included, and no response ever carries an {@code
  * Access-Control-Allow-*} header. Browsers send {@code Origin} on the page's own module scripts and
  * fetches too; those name this server and pass.
  */
@@ -76,7 +76,8 @@ final class AccessGuard {
 
   /**
    * Decides whether a request may come from where it comes from: any request without an {@code
-   * Origin} header, or one whose origin is this server as the request names it.
+   * Origin} header, or one whose origin is this server as the request names it in {@code Host}
+   * ({@code http}, or {@code https} through a proxy that terminates TLS; default ports aside).
    */
   static Verdict checkOrigin(HttpHeaders headers) {
     List<String> origins = headers.getAll(HttpHeaderNames.ORIGIN);
@@ -84,11 +85,15 @@ final class AccessGuard {
       return Verdict.ALLOW;
     }
     String host = headers.get(HttpHeaderNames.HOST);
+    if (origins.size() != 1 || host == null) {
+      return Verdict.FOREIGN_ORIGIN;
+    }
+    String origin = origins.get(0).strip().toLowerCase(Locale.ROOT);
+    int scheme = origin.startsWith("http://") ? 7 : origin.startsWith("https://") ? 8 : -1;
     boolean same =
-        origins.size() == 1
-            && host != null
-            && withoutDefaultPort(origins.get(0).strip().toLowerCase(Locale.ROOT))
-                .equals("http://" + withoutDefaultPort(host.strip().toLowerCase(Locale.ROOT)));
+        scheme > 0
+            && withoutDefaultPort(origin.substring(scheme))
+                .equals(withoutDefaultPort(host.strip().toLowerCase(Locale.ROOT)));
     return same ? Verdict.ALLOW : Verdict.FOREIGN_ORIGIN;
   }
 
@@ -146,9 +151,14 @@ final class AccessGuard {
         || name.equals("[" + boundHost + "]");
   }
 
-  /** An origin or host without an explicit {@code :80}, which browsers leave out of origins. */
-  private static String withoutDefaultPort(String s) {
-    return s.endsWith(":80") ? s.substring(0, s.length() - 3) : s;
+  /** An authority without an explicit {@code :80} or {@code :443}, as browsers write origins. */
+  private static String withoutDefaultPort(String authority) {
+    for (String port : new String[] {":80", ":443"}) {
+      if (authority.endsWith(port)) {
+        return authority.substring(0, authority.length() - port.length());
+      }
+    }
+    return authority;
   }
 
   private static String stripPort(String host) {

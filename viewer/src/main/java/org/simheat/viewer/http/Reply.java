@@ -54,13 +54,15 @@ record Reply(
   }
 
   /**
-   * 304 for a file the client already holds; its length and its Content-Security-Policy are the
-   * ones a 200 would have (a browser updates the stored response's headers from a 304's).
+   * 304 for a file the client already holds; its length and its framing and Content-Security-Policy
+   * headers are the ones a 200 would have (a browser updates the stored response's headers from a
+   * 304's).
    */
   static Reply notModified(StaticFiles.Asset asset) {
     Map<String, String> headers = new LinkedHashMap<>(assetHeaders(asset));
     headers.put("Content-Length", Integer.toString(asset.bytes().length));
     headers.put("Content-Security-Policy", SecurityHeaders.policyFor(asset.contentType()));
+    headers.put("X-Frame-Options", SecurityHeaders.framingFor(asset.contentType()));
     return new Reply(304, null, new byte[0], headers, false);
   }
 

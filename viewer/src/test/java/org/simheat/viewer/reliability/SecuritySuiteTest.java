@@ -58,6 +58,7 @@ class SecuritySuiteTest {
   private static final String BAD_TILES = "20261125T000000Z-0000cc01";
   private static final String BAD_NEIGHBORS = "20261125T000000Z-0000cc02";
   private static final String BAD_EMBEDDINGS = "20261125T000000Z-0000cc03";
+  private static final String UNREADABLE = "20261125T000000Z-0000cc04";
   private static final String TOKEN = "Sec-suite_token.42";
   private static final String REQUEST_LOG = "org.simheat.viewer.http.RequestHandler";
 
@@ -85,6 +86,7 @@ class SecuritySuiteTest {
     corrupt(BAD_TILES, "tiles");
     corrupt(BAD_NEIGHBORS, "neighbors");
     corrupt(BAD_EMBEDDINGS, "embeddings");
+    unreadable(UNREADABLE, "neighbors");
     Files.writeString(data.resolve(RunLayout.LATEST), RUN + "\n", StandardCharsets.UTF_8);
     server = TestServer.over(new RunService(data));
   }
@@ -107,6 +109,20 @@ class SecuritySuiteTest {
           f.seek(size / 4);
           f.write("not parquet at all".getBytes(StandardCharsets.US_ASCII));
         }
+      }
+    }
+  }
+
+  /**
+   * A copy of the fixture run whose Parquet files under {@code table} cannot be read at all: each
+   * is a directory (tests run as root here, to whom a file without permissions is still readable).
+   */
+  private static void unreadable(String id, String table) throws IOException {
+    Path run = Fixture.addRunCopy(data, id, "2026-11-25T00:00:00Z");
+    try (Stream<Path> files = Files.walk(run.resolve(table))) {
+      for (Path p : files.filter(f -> f.toString().endsWith(".parquet")).toList()) {
+        Files.delete(p);
+        Files.createDirectory(p);
       }
     }
   }
@@ -375,7 +391,7 @@ class SecuritySuiteTest {
         "null",
         "http://127.0.0.1.evil.example:PORT",
         "http://127.0.0.1:1",
-        "https://127.0.0.1:PORT",
+        "ftp://127.0.0.1:PORT",
         "http://localhost:PORT",
       })
   void foreignOriginsAreRefusedOnEveryKindOfTarget(String origin) throws IOException {
@@ -433,16 +449,29 @@ class SecuritySuiteTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"127.0.0.1", "localhost", "LOCALHOST"})
-  void theServersOwnOriginIsServed(String host) throws IOException {
-    String authority = host + ":" + server.port();
+  @CsvSource({
+    "127.0.0.1:PORT, http://127.0.0.1:PORT",
+    "localhost:PORT, http://localhost:PORT",
+    "LOCALHOST:PORT, http://localhost:PORT",
+    "viewer.example, https://viewer.example",
+    "viewer.example:443, https://viewer.example"
+  })
+  void theServersOwnOriginIsServed(String host, String origin) throws IOException {
+    String port = Integer.toString(server.port());
     RawHttp.Response r =
         exchangeRaw(
             "GET /api/runs HTTP/1.1\r\nHost: "
-                + authority
-                + "\r\nOrigin: http://"
-                + authority.toLowerCase(java.util.Locale.ROOT)
+                + host.replace("PORT", port)
+                + "\r\nOrigin: "
+                + origin.replace("PORT", port)
                 + "\r\n\r\n");
+    if (host.startsWith("viewer.example")) {
+      // Behind a proxy that terminates TLS: same origin, but not a loopback host name.
+      assertThat(r.status()).as(r.body()).isEqualTo(403);
+      assertThat(ErrorBodies.assertClean(r.body(), data))
+          .isEqualTo("This server answers only to loopback host names");
+      return;
+    }
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     assertThat(TestServer.json(r.body()).size()).isGreaterThan(1);
   }
@@ -507,7 +536,7 @@ class SecuritySuiteTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {BAD_TILES, BAD_NEIGHBORS, BAD_EMBEDDINGS})
+  @ValueSource(strings = {BAD_TILES, BAD_NEIGHBORS, BAD_EMBEDDINGS, UNREADABLE})
   void aRunWithCorruptFilesGetsCleanErrors(String run) throws IOException {
     List<String> targets =
         List.of(
@@ -557,14 +586,18 @@ class SecuritySuiteTest {
           .contains("connect-src 'self';")
           .contains("object-src 'none'")
           .contains("base-uri 'none'")
-          .contains("frame-ancestors 'none'")
+          .endsWith(
+              "frame-ancestors 'self' http://localhost:* http://127.0.0.1:*"
+                  + " https://localhost:* https://127.0.0.1:*")
           .doesNotContain("unsafe-inline")
           .doesNotContain("unsafe-eval")
-          .doesNotContain("*");
+          .doesNotContainPattern("\\s\\*(\\s|;|$)");
+      assertThat(r.headers()).containsEntry("x-frame-options", "SAMEORIGIN");
       String etag = r.headers().get("etag");
       RawHttp.Response cached = exchange(server.port(), page, "If-None-Match: " + etag);
       assertThat(cached.status()).isEqualTo(304);
       assertThat(cached.headers().get("content-security-policy")).isEqualTo(csp);
+      assertThat(cached.headers()).containsEntry("x-frame-options", "SAMEORIGIN");
     }
     assertThat(exchange(server.port(), "/app.js", null).headers().get("content-security-policy"))
         .isEqualTo(
@@ -642,14 +675,20 @@ class SecuritySuiteTest {
     }
   }
 
-  /** Every response: the security headers, never a CORS grant. */
+  /**
+   * Every response: the security headers (framing only by loopback pages for the page's documents,
+   * by none for anything else), never a CORS grant.
+   */
   private static RawHttp.Response checked(RawHttp.Response r) {
     assertThat(r.headers().keySet()).noneMatch(h -> h.startsWith("access-control-"));
     assertThat(r.headers())
         .containsEntry("x-content-type-options", "nosniff")
-        .containsEntry("x-frame-options", "DENY")
         .containsEntry("referrer-policy", "no-referrer")
         .containsKey("content-security-policy");
+    boolean page = r.headers().getOrDefault("content-security-policy", "").contains("script-src");
+    assertThat(r.headers().get("x-frame-options")).isEqualTo(page ? "SAMEORIGIN" : "DENY");
+    assertThat(r.headers().get("content-security-policy").contains("frame-ancestors 'none'"))
+        .isEqualTo(!page);
     return r;
   }
 }

@@ -264,6 +264,17 @@ public final class BrowserPage {
   }
 
   /**
+   * The tab's frames as DevTools describes them ({@code Page.getFrameTree}): {@code frame} with its
+   * {@code url} (and {@code unreachableUrl} for a frame that could not load), and {@code
+   * childFrames}.
+   *
+   * @throws IOException if DevTools fails
+   */
+  public JsonNode frameTree() throws IOException {
+    return command("Page.getFrameTree", null).path("frameTree");
+  }
+
+  /**
    * A PNG of the viewport as it is now.
    *
    * @throws IOException if DevTools fails

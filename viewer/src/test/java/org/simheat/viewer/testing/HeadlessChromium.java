@@ -109,8 +109,21 @@ public final class HeadlessChromium implements AutoCloseable {
    */
   public static HeadlessChromium launch(Path workDir, int width, int height, Duration timeout)
       throws IOException {
+    return launch(workDir, width, height, timeout, List.of());
+  }
+
+  /**
+   * As {@link #launch(Path, int, int, Duration)}, with more command-line flags (such as {@code
+   * --host-resolver-rules=MAP evil.example 127.0.0.1}, to serve a page under a foreign name).
+   *
+   * @throws IOException if Chromium cannot be started or its DevTools endpoint not reached
+   */
+  public static HeadlessChromium launch(
+      Path workDir, int width, int height, Duration timeout, List<String> flags)
+      throws IOException {
     Path profile = Files.createTempDirectory(Files.createDirectories(workDir), "chromium-");
     List<String> command = command(profile);
+    command.addAll(flags);
     command.add("--remote-debugging-address=127.0.0.1");
     command.add("--remote-debugging-port=0");
     command.add("--window-size=" + width + "," + height);
