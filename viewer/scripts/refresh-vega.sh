@@ -28,11 +28,21 @@ fetch() {
   echo "$name $version $(sha256sum "$vendor/$name.min.js" | cut -d' ' -f1)" >> "$vendor/VERSIONS.new"
 }
 
+# The page's Content-Security-Policy forbids eval: the page embeds with `ast: true`, and vega-embed
+# evaluates expressions with the vega-interpreter it bundles. Refuse a vega-embed without one.
+interpreter() {
+  local range
+  range="$(sed -n 's/^ *"vega-interpreter": *"\([^"]*\)".*/\1/p' "$work/vega-embed/package/package.json")"
+  [[ -n "$range" ]] || { echo "refresh-vega: vega-embed bundles no vega-interpreter: the page needs one" >&2; exit 1; }
+  echo "vega-interpreter $range bundled-in-vega-embed.min.js" >> "$vendor/VERSIONS.new"
+}
+
 mkdir -p "$vendor"
 rm -f "$vendor/VERSIONS.new"
 fetch vega "$VEGA_VERSION"
 fetch vega-lite "$VEGA_LITE_VERSION"
 fetch vega-embed "$VEGA_EMBED_VERSION"
+interpreter
 mv "$vendor/VERSIONS.new" "$vendor/VERSIONS"
 echo "refresh-vega: vendored into $vendor"
 cat "$vendor/VERSIONS"

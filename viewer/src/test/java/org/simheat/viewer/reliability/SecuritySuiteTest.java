@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.net.ConnectException;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -137,7 +136,7 @@ class SecuritySuiteTest {
     List<InetAddress> others = new ArrayList<>();
     for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
       for (InetAddress a : Collections.list(nic.getInetAddresses())) {
-        if (!a.isLoopbackAddress() && a instanceof Inet4Address) {
+        if (!a.isLoopbackAddress() && !a.isLinkLocalAddress()) {
           others.add(a);
         }
       }
