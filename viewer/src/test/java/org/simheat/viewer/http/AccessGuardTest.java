@@ -6,7 +6,7 @@ import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import org.junit.jupiter.api.Test;
 
-/** Token and Host decisions, and keeping the token out of URLs and logs. */
+/** Token, Host and Origin decisions, and keeping the token out of URLs and logs. */
 class AccessGuardTest {
   private static final String TOKEN = "abcdefgh-123";
 
@@ -40,6 +40,40 @@ class AccessGuardTest {
   }
 
   @Test
+  void onlyTheServersOwnOriginPasses() {
+    AccessGuard.Verdict allow = AccessGuard.Verdict.ALLOW;
+    AccessGuard.Verdict foreign = AccessGuard.Verdict.FOREIGN_ORIGIN;
+    assertThat(AccessGuard.checkOrigin(headers("Host", "127.0.0.1:8080"))).isEqualTo(allow);
+    assertThat(origin("127.0.0.1:8080", "http://127.0.0.1:8080")).isEqualTo(allow);
+    assertThat(origin("LocalHost:8080", "http://localhost:8080")).isEqualTo(allow);
+    assertThat(origin("viewer.example", "https://viewer.example")).isEqualTo(allow);
+    assertThat(origin("viewer.example:80", "http://viewer.example")).isEqualTo(allow);
+    assertThat(origin("viewer.example:443", "https://viewer.example")).isEqualTo(allow);
+    assertThat(origin("127.0.0.1:8080", "http://localhost:8080")).isEqualTo(foreign);
+    assertThat(origin("127.0.0.1:8080", "http://127.0.0.1:8081")).isEqualTo(foreign);
+    assertThat(origin("127.0.0.1:8080", "https://evil.example")).isEqualTo(foreign);
+    assertThat(origin("127.0.0.1:8080", "http://127.0.0.1:8080.evil.example")).isEqualTo(foreign);
+    assertThat(origin("127.0.0.1:8080", "null")).isEqualTo(foreign);
+    assertThat(origin("127.0.0.1:8080", "ws://127.0.0.1:8080")).isEqualTo(foreign);
+    assertThat(origin("127.0.0.1:8080", "")).isEqualTo(foreign);
+    assertThat(AccessGuard.checkOrigin(headers("Origin", "http://127.0.0.1:8080")))
+        .as("no Host to compare with")
+        .isEqualTo(foreign);
+    assertThat(
+            AccessGuard.checkOrigin(
+                headers(
+                    "Host", "127.0.0.1:8080",
+                    "Origin", "http://127.0.0.1:8080",
+                    "Origin", "http://127.0.0.1:8080")))
+        .as("two Origin headers")
+        .isEqualTo(foreign);
+  }
+
+  private static AccessGuard.Verdict origin(String host, String origin) {
+    return AccessGuard.checkOrigin(headers("Host", host, "Origin", origin));
+  }
+
+  @Test
   void withoutATokenOnlyLoopbackHostNames() {
     AccessGuard guard = new AccessGuard(null, "127.0.0.1", 8080);
     RequestTarget api = RequestTarget.parse("/api/runs");
@@ -70,6 +104,16 @@ class AccessGuardTest {
     assertThat(RequestHandler.redacted("/api/runs?token=secret&q=a"))
         .isEqualTo("/api/runs?token=***&q=a");
     assertThat(RequestHandler.redacted("/?q=a&token=secret")).isEqualTo("/?q=a&token=***");
+  }
+
+  @Test
+  void clientTextInTheLogIsOneShortPrintableQuotedValue() {
+    assertThat(RequestHandler.forLog("/api/runs")).isEqualTo("'/api/runs'");
+    assertThat(RequestHandler.forLog("evil\r\nWARN forged line"))
+        .isEqualTo("'evil??WARN forged line'");
+    assertThat(RequestHandler.forLog("it's\u0000\u00e9")).isEqualTo("'it?s??'");
+    assertThat(RequestHandler.forLog("x".repeat(500))).hasSize(103).endsWith("x…'");
+    assertThat(RequestHandler.forLog(null)).isEqualTo("(none)");
   }
 
   @Test

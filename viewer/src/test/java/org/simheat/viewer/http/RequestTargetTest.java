@@ -53,6 +53,18 @@ class RequestTargetTest {
   }
 
   @Test
+  void atMost64QueryParametersCountedAsTheDecoderSplits() {
+    String sixtyFour = "/api/runs?" + "a=1&".repeat(32) + "b;".repeat(32);
+    assertThat(RequestTarget.parse(sixtyFour).query().get("q")).isNull();
+    assertThat(RequestTarget.parse("/?&&;;a&&").query().get("a")).isEqualTo("");
+    assertThatThrownBy(() -> RequestTarget.parse(sixtyFour + "c"))
+        .isInstanceOf(ApiException.class)
+        .hasMessage("Too many query parameters: at most 64");
+    assertThatThrownBy(() -> RequestTarget.parse("/?" + "x&".repeat(2000)))
+        .hasMessage("Too many query parameters: at most 64");
+  }
+
+  @Test
   void longValuesAreCutInMessages() {
     String echoed = RequestTarget.echo("x".repeat(500));
     assertThat(echoed).hasSize(61).endsWith("…");
