@@ -30,9 +30,16 @@ import java.util.regex.Pattern;
  * does not name its own {@code Host} (a page of another site or port, or {@code null} from a
  * sandbox or a file) gets 403, preflights included, and no response ever carries an {@code
  * Access-Control-Allow-*} header. Browsers send {@code Origin} on the page's own module scripts and
- * fetches too; those name this server and pass.
+ * fetches too; those name this server and pass. API requests that a page of another site makes
+ * without {@code Origin} (an image, a classic script) are refused by their fetch metadata.
  */
 final class AccessGuard {
+  /** Fetch metadata headers: which site a browser's request comes from, how, and for what. */
+  static final String SEC_FETCH_SITE = "Sec-Fetch-Site";
+
+  static final String SEC_FETCH_MODE = "Sec-Fetch-Mode";
+  static final String SEC_FETCH_DEST = "Sec-Fetch-Dest";
+
   private static final Pattern LOOPBACK_HOST =
       Pattern.compile("localhost|.+\\.localhost|127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}|\\[::1\\]");
 
@@ -95,6 +102,31 @@ final class AccessGuard {
             && withoutDefaultPort(origin.substring(scheme))
                 .equals(withoutDefaultPort(host.strip().toLowerCase(Locale.ROOT)));
     return same ? Verdict.ALLOW : Verdict.FOREIGN_ORIGIN;
+  }
+
+  /**
+   * Decides whether an API request may come from the site its browser says it comes from. Browsers
+   * send {@code Sec-Fetch-Site} to loopback and HTTPS servers even where they send no {@code
+   * Origin} (an image, a classic script, a no-cors fetch): a request made by a page of another
+   * site, or of another port of the same host name, is refused, unless it is a navigation (a link
+   * followed, an address typed, a frame). Without the header (another client, an older browser,
+   * plain HTTP to another machine) the request passes.
+   */
+  static Verdict checkFetchSite(HttpHeaders headers) {
+    String site = lower(headers.get(SEC_FETCH_SITE));
+    if (!site.equals("cross-site") && !site.equals("same-site")) {
+      return Verdict.ALLOW;
+    }
+    String dest = lower(headers.get(SEC_FETCH_DEST));
+    boolean navigation =
+        lower(headers.get(SEC_FETCH_MODE)).equals("navigate")
+            && !dest.equals("object")
+            && !dest.equals("embed");
+    return navigation ? Verdict.ALLOW : Verdict.FOREIGN_ORIGIN;
+  }
+
+  private static String lower(String value) {
+    return value == null ? "" : value.strip().toLowerCase(Locale.ROOT);
   }
 
   /**

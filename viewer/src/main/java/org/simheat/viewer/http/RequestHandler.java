@@ -30,9 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Answers one connection's requests, one at a time and in order: guards (decoding, header count,
- * origin, method, target, access; refusals of origin, token and host are logged at WARN), then
- * {@code /healthz}, the API (run on the service executor, written back on this channel's event
- * loop) or a file of the page.
+ * origin, method, target, fetch site, access; refusals of origin, site, token and host are logged
+ * at WARN), then {@code /healthz}, the API (run on the service executor, written back on this
+ * channel's event loop) or a file of the page.
  *
  * <p>Requests that arrive while one is in flight (pipelining) wait in a queue, and reading pauses
  * until the queue drains, so responses leave in request order and one client cannot queue
@@ -130,6 +130,14 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
           .with("Allow", "GET");
     }
     RequestTarget target = RequestTarget.parse(request.uri());
+    if (target.isApi()
+        && AccessGuard.checkFetchSite(request.headers()) == AccessGuard.Verdict.FOREIGN_ORIGIN) {
+      String site = request.headers().get(AccessGuard.SEC_FETCH_SITE);
+      String dest = request.headers().get(AccessGuard.SEC_FETCH_DEST);
+      warnRefused(
+          ctx, request, 403, "cross-site request (" + forLog(site) + ", for " + forLog(dest) + ")");
+      return Reply.error(403, "Cross-origin requests are refused");
+    }
     switch (guard.check(request.headers(), target)) {
       case UNAUTHORIZED:
         warnRefused(ctx, request, 401, "missing or wrong access token");

@@ -69,6 +69,28 @@ class AccessGuardTest {
         .isEqualTo(foreign);
   }
 
+  @Test
+  void apiRequestsOfOtherSitesAreRefusedUnlessTheyNavigate() {
+    AccessGuard.Verdict allow = AccessGuard.Verdict.ALLOW;
+    AccessGuard.Verdict foreign = AccessGuard.Verdict.FOREIGN_ORIGIN;
+    assertThat(AccessGuard.checkFetchSite(headers())).isEqualTo(allow);
+    assertThat(fetch("same-origin", "cors", "empty")).isEqualTo(allow);
+    assertThat(fetch("none", "navigate", "document")).isEqualTo(allow);
+    assertThat(fetch("cross-site", "navigate", "document")).isEqualTo(allow);
+    assertThat(fetch("cross-site", "navigate", "iframe")).isEqualTo(allow);
+    assertThat(fetch("cross-site", "no-cors", "image")).isEqualTo(foreign);
+    assertThat(fetch("Cross-Site", "no-cors", "script")).isEqualTo(foreign);
+    assertThat(fetch("cross-site", "cors", "empty")).isEqualTo(foreign);
+    assertThat(fetch("same-site", "no-cors", "empty")).isEqualTo(foreign);
+    assertThat(fetch("cross-site", "navigate", "object")).isEqualTo(foreign);
+    assertThat(fetch("cross-site", "navigate", "embed")).isEqualTo(foreign);
+  }
+
+  private static AccessGuard.Verdict fetch(String site, String mode, String dest) {
+    return AccessGuard.checkFetchSite(
+        headers("Sec-Fetch-Site", site, "Sec-Fetch-Mode", mode, "Sec-Fetch-Dest", dest));
+  }
+
   private static AccessGuard.Verdict origin(String host, String origin) {
     return AccessGuard.checkOrigin(headers("Host", host, "Origin", origin));
   }

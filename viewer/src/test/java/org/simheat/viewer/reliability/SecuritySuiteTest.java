@@ -449,6 +449,47 @@ class SecuritySuiteTest {
 
   @ParameterizedTest
   @CsvSource({
+    "/api/runs, cross-site, no-cors, image, 403",
+    "/api/runs/latest/view, cross-site, no-cors, script, 403",
+    "/api/runs/latest/manifest, same-site, cors, empty, 403",
+    "/api/runs, cross-site, navigate, object, 403",
+    "/api/runs, cross-site, navigate, document, 200",
+    "/api/runs, same-origin, cors, empty, 200",
+    "/api/runs, none, navigate, document, 200",
+    "/vendor/vega.min.js, cross-site, no-cors, script, 200",
+    "/, cross-site, navigate, iframe, 200"
+  })
+  void apiRequestsOfOtherSitesAreRefusedByTheirFetchMetadata(
+      String target, String site, String mode, String dest, int status) throws IOException {
+    try (CapturedLog log = CapturedLog.of(REQUEST_LOG)) {
+      RawHttp.Response r =
+          exchangeRaw(
+              "GET "
+                  + target
+                  + " HTTP/1.1\r\nHost: 127.0.0.1\r\nSec-Fetch-Site: "
+                  + site
+                  + "\r\nSec-Fetch-Mode: "
+                  + mode
+                  + "\r\nSec-Fetch-Dest: "
+                  + dest
+                  + "\r\n\r\n");
+      assertThat(r.status()).isEqualTo(status);
+      if (status == 403) {
+        assertThat(ErrorBodies.assertClean(r.body(), data))
+            .isEqualTo("Cross-origin requests are refused");
+        assertThat(log.lines())
+            .singleElement()
+            .asString()
+            .startsWith("WARN Refused 403 GET '" + target + "' from 127.0.0.1:")
+            .endsWith(": cross-site request ('" + site + "', for '" + dest + "')");
+      } else {
+        assertThat(log.lines()).isEmpty();
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({
     "127.0.0.1:PORT, http://127.0.0.1:PORT",
     "localhost:PORT, http://localhost:PORT",
     "LOCALHOST:PORT, http://localhost:PORT",

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,18 +20,21 @@ import org.simheat.viewer.http.ServerOptions;
 import org.simheat.viewer.http.ViewerServer;
 import org.simheat.viewer.service.RunService;
 import org.simheat.viewer.testing.BrowserPage;
+import org.simheat.viewer.testing.CapturedLog;
 import org.simheat.viewer.testing.Fixture;
 import org.simheat.viewer.testing.HeadlessChromium;
 
 /**
- * Who may frame the page, in real Chromium: a page on loopback (as Jupyter shows the viewer in the
- * notebooks' IFrames) gets the viewer in its frame, a page of another site gets nothing, and the
- * refusal is the page's {@code frame-ancestors} policy at work.
+ * What pages of other origins can do with the viewer, in real Chromium. A page on loopback
+ * (Jupyter, in the notebooks) gets the viewer in an IFrame and loads its bundled scripts; a page of
+ * another site gets an empty frame (the page's {@code frame-ancestors}), and its images, scripts
+ * and fetches of the API are refused by the server before any work, whether the browser sends
+ * {@code Origin} or only its fetch metadata.
  *
- * <p>The framing page is served by a second server on loopback; Chromium resolves {@code
+ * <p>The other pages are served by a second server on loopback; Chromium resolves {@code
  * evil.example} to 127.0.0.1, so the same page also comes from a foreign origin.
  */
-class FramingIT {
+class CrossOriginIT {
   private static final Duration PATIENCE = Duration.ofSeconds(60);
 
   private static ViewerServer viewer;
@@ -48,16 +52,8 @@ class FramingIT {
             + viewer.port()
             + "/\"></iframe>";
     framer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    framer.createContext(
-        "/frame.html",
-        exchange -> {
-          byte[] body = page.getBytes(StandardCharsets.UTF_8);
-          exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-          exchange.sendResponseHeaders(200, body.length);
-          try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-          }
-        });
+    serve("/frame.html", page);
+    serve("/blank.html", "<!doctype html><title>another page</title>");
     framer.start();
     chromium =
         HeadlessChromium.launch(
@@ -71,6 +67,19 @@ class FramingIT {
                 "--disable-site-isolation-trials",
                 "--disable-features=IsolateOrigins,site-per-process"));
     browser = chromium.page();
+  }
+
+  private static void serve(String path, String html) {
+    framer.createContext(
+        path,
+        exchange -> {
+          byte[] body = html.getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+          exchange.sendResponseHeaders(200, body.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        });
   }
 
   @AfterAll
@@ -114,6 +123,69 @@ class FramingIT {
         .as(child.toString())
         .doesNotStartWith("http://127.0.0.1");
     browser.takeViolations();
+  }
+
+  @Test
+  void aPageOfAnotherSiteCannotMakeTheViewerComputeAnything() throws IOException {
+    String api = "http://127.0.0.1:" + viewer.port() + "/api/runs/latest";
+    try (CapturedLog log = CapturedLog.of("org.simheat.viewer.http.RequestHandler")) {
+      blank("http://evil.example:");
+      browser.evaluate(
+          "(() => { const i = new Image(); i.src = '"
+              + api
+              + "/view?res=512'; document.body.append(i);"
+              + " fetch('"
+              + api
+              + "/tokens?q=a', {mode: 'no-cors'}).catch(() => {});"
+              + " fetch('"
+              + api
+              + "/manifest').catch(() => {}); return true; })()");
+      List<String> refused = new ArrayList<>();
+      long deadline = System.nanoTime() + PATIENCE.toNanos();
+      while (refused.size() < 3 && System.nanoTime() < deadline) {
+        refused = log.lines().stream().filter(l -> l.startsWith("WARN Refused 403")).toList();
+        pause();
+      }
+      assertThat(refused)
+          .hasSize(3)
+          .anyMatch(l -> l.contains("'/api/runs/latest/view'") && l.contains("'image'"))
+          .anyMatch(l -> l.contains("'/api/runs/latest/tokens'") && l.contains("cross-site"))
+          .anyMatch(
+              l ->
+                  l.contains("'/api/runs/latest/manifest'")
+                      && l.endsWith(
+                          "cross-origin request from 'http://evil.example:"
+                              + framer.getAddress().getPort()
+                              + "'"));
+      browser.takeViolations();
+    }
+  }
+
+  @Test
+  void aPageOnLoopbackLoadsTheBundledScriptsAsTheNotebooksDo() throws IOException {
+    blank("http://localhost:");
+    browser.evaluate(
+        "new Promise((ok, no) => { const s = document.createElement('script');"
+            + " s.src = 'http://127.0.0.1:"
+            + viewer.port()
+            + "/vendor/vega.min.js'; s.onload = ok; s.onerror = no; document.head.append(s); })");
+    assertThat(browser.evaluate("typeof vega.View").asText()).isEqualTo("function");
+  }
+
+  /** Opens the page without a frame, at a scheme and host followed by the other server's port. */
+  private static void blank(String schemeAndHost) throws IOException {
+    browser.navigate(URI.create("about:blank"), PATIENCE);
+    browser.navigate(
+        URI.create(schemeAndHost + framer.getAddress().getPort() + "/blank.html"), PATIENCE);
+  }
+
+  private static void pause() throws IOException {
+    try {
+      Thread.sleep(50);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("Interrupted", e);
+    }
   }
 
   /** Opens the framing page and returns its iframe's frame once the viewer's page has loaded. */
