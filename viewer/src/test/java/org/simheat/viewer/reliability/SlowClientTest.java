@@ -62,6 +62,10 @@ class SlowClientTest {
         assertThat(other.statusCode()).isEqualTo(200);
         Thread.sleep(1000);
       }
+      System.out.printf(
+          "%d slow clients dropped after %d of %d bytes, a byte a second; %d other requests"
+              + " answered meanwhile%n",
+          TRICKLERS, sent, request.length(), othersDuringTrickle.size());
       assertThat(sent).as("bytes sent before the server dropped them").isLessThan(request.length());
       assertThat(othersDuringTrickle).isNotEmpty().containsOnly(200);
       for (int c = 0; c < TRICKLERS; c++) {
@@ -121,7 +125,13 @@ class SlowClientTest {
         whole.add(server.getBytes(tile).body());
       }
       assertThat(whole.stream().mapToInt(b -> b.length).sum()).isGreaterThan(6_000_000);
+      long t0 = System.nanoTime();
       List<byte[]> slow = slowDownload(server.port(), tiles);
+      System.out.printf(
+          "%d bytes read slowly in %.1f s with a %d s idle timeout%n",
+          slow.stream().mapToInt(b -> b.length).sum(),
+          (System.nanoTime() - t0) / 1e9,
+          idle.toSeconds());
       for (int k = 0; k < tiles.size(); k++) {
         assertThat(slow.get(k)).as(tiles.get(k)).isEqualTo(whole.get(k));
       }
