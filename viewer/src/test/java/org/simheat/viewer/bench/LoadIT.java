@@ -2,8 +2,6 @@ package org.simheat.viewer.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -21,10 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.simheat.format.Manifest;
 import org.simheat.format.Metric;
-import org.simheat.format.TileGeometry;
-import org.simheat.viewer.bench.LoadDriver.Check;
-import org.simheat.viewer.bench.LoadDriver.Request;
-import org.simheat.viewer.testing.BinaryTile;
 import org.simheat.viewer.testing.RawHttp;
 import org.simheat.viewer.testing.SyntheticRun;
 
@@ -43,7 +36,7 @@ import org.simheat.viewer.testing.SyntheticRun;
  * </ul>
  *
  * <p>The run is synthetic (3000 tokens, d = 32, written as the bench writes its run); its stored
- * tiles hold {@link #cell}, a known function of the cell's place. Long form: {@code
+ * tiles hold {@link LoadMix#cell}, a known function of the cell's place. Long form: {@code
  * -Dsimheat.load.seconds=60} runs the mixed load for that long instead (value checks kept), and
  * {@code -Dsimheat.load.data=DIR} serves another data directory, such as the bench's million-token
  * run (its tiles are then checked by size only).
@@ -58,7 +51,6 @@ class LoadIT {
   private static final int IDLE_CONNECTIONS = 1000;
   private static final int CACHE_MB = 16;
   private static final long MIB = 1L << 20;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
    * How much the heap in use after a full GC may grow over a load: what the bounded caches may fill
@@ -84,16 +76,17 @@ class LoadIT {
 
   private static ServerProcess server;
   private static Manifest manifest;
-  private static boolean known;
+  private static LoadMix mix;
 
   @BeforeAll
   static void start() throws IOException, InterruptedException {
     String given = System.getProperty("simheat.load.data");
-    known = given == null || given.isBlank();
+    boolean known = given == null || given.isBlank();
     Path data = known ? writeRun(tmp.resolve("out")) : Path.of(given).toAbsolutePath();
     Path log = Path.of("target", "load", "load-server.log").toAbsolutePath();
     server = ServerProcess.start(data, "256m", List.of(), CACHE_MB, log);
     manifest = ViewerBench.manifest(server);
+    mix = new LoadMix(manifest, known);
     System.out.printf(
         Locale.ROOT,
         "Server pid %d: run %s, %,d tokens, d = %d, levels 0..%d stored of 0..%d, -Xmx256m%n",
@@ -182,13 +175,12 @@ class LoadIT {
   /** One round of the mixed load: a fixed number of requests, or a time when one is given. */
   private static LoadResult round(LoadDriver driver, String name, double seconds)
       throws IOException, InterruptedException {
-    TileGeometry g = manifest.geometry();
     LoadResult all;
     System.out.println(LoadResult.header());
     if (seconds > 0) {
       String scenario =
           String.format(Locale.ROOT, "%s, %d clients, %.0f s", name, CLIENTS, seconds);
-      Map<String, LoadResult> byKind = driver.timed(scenario, CLIENTS, seconds, k -> mixed(k, g));
+      Map<String, LoadResult> byKind = driver.timed(scenario, CLIENTS, seconds, mix::request);
       byKind.values().forEach(r -> System.out.println(r.row()));
       all = byKind.get(scenario);
     } else {
@@ -197,177 +189,10 @@ class LoadIT {
               name + ", " + CLIENTS + " clients",
               CLIENTS,
               CLIENTS * REQUESTS_PER_CLIENT,
-              k -> mixed(k, g));
+              mix::request);
       System.out.println(all.row());
     }
     return all;
-  }
-
-  /** Request k of the mixed load. */
-  private static Request mixed(int k, TileGeometry g) {
-    SplittableRandom r = new SplittableRandom(k * 1_000_003L + 17);
-    int kind = Math.floorMod(k * 7919, 20);
-    int stored = manifest.storedZoom();
-    if (kind < 8) {
-      return storedTile(r, g, stored, true);
-    }
-    if (kind < 10) {
-      String target = ViewerBench.randomTile(k, g, 0, stored, "?format=f32");
-      return new Request("stored f32, any", target, false, LargeRunBench.BINARY_TILE);
-    }
-    if (kind < 12) {
-      return storedTile(r, g, stored, false);
-    }
-    if (kind < 14) {
-      // Finest level (one token per cell) as the bench's mixed load: coarser live tiles of a big
-      // run cost up to the server's cap (a 400 beyond it) and would be all the load measures.
-      int z = g.maxZoom();
-      String target = ViewerBench.randomTile(k, g, z, z, "?format=f32");
-      return new Request("live f32", target, false, LargeRunBench.BINARY_TILE);
-    }
-    if (kind < 16) {
-      return view(r);
-    }
-    if (kind < 17) {
-      return new Request("runs", "/api/runs", false, LoadIT::runList, true);
-    }
-    if (kind < 19) {
-      String q = "w" + (1 + r.nextInt(99));
-      return new Request(
-          "search",
-          "/api/runs/latest/tokens?q=" + q + "&limit=5",
-          false,
-          resp -> tokens(resp, q),
-          true);
-    }
-    return new Request("manifest", "/api/runs/latest/manifest", false, LoadIT::manifest, true);
-  }
-
-  /** A stored tile of the upper triangle, binary or JSON, whose cells are checked. */
-  private static Request storedTile(SplittableRandom r, TileGeometry g, int stored, boolean f32) {
-    int z = r.nextInt(stored + 1);
-    long i = r.nextLong(g.tileRows(z));
-    long j = i + r.nextLong(g.tileCols(z) - i);
-    String target = ViewerBench.tile(z, i, j, f32 ? "?format=f32" : "");
-    Check check = f32 ? resp -> binaryCells(resp, z, i, j) : resp -> jsonCells(resp, z, i, j);
-    return new Request(f32 ? "stored f32" : "stored json", target, false, check, true);
-  }
-
-  private static Request view(SplittableRandom r) {
-    long n = manifest.n();
-    long w = Math.min(n, 1000);
-    long x0 = r.nextLong(n - w + 1);
-    long y0 = r.nextLong(n - w + 1);
-    String target =
-        String.format(
-            Locale.ROOT,
-            "/api/runs/latest/view?metric=cosine&agg=mean&x0=%d&x1=%d&y0=%d&y1=%d&res=64",
-            x0,
-            x0 + w,
-            y0,
-            y0 + w);
-    return new Request("view", target, false, resp -> json(resp) != null ? null : "not JSON", true);
-  }
-
-  private static String binaryCells(BenchClient.Response resp, int z, long i, long j) {
-    String size = LargeRunBench.BINARY_TILE.problem(resp);
-    if (size != null) {
-      return size;
-    }
-    BinaryTile t = BinaryTile.decode(resp.body());
-    if (t.z() != z || t.i() != i || t.j() != j) {
-      return "binary tile " + t.z() + "/" + t.i() + "/" + t.j() + " for " + z + "/" + i + "/" + j;
-    }
-    return known ? cells(z, i, j, t.cols(), t.mean(), t.max(), t.min()) : null;
-  }
-
-  private static String jsonCells(BenchClient.Response resp, int z, long i, long j) {
-    JsonNode t = json(resp);
-    if (t == null || t.path("z").asInt() != z || t.path("i").asLong() != i) {
-      return "not the JSON tile " + z + "/" + i + "/" + j;
-    }
-    int cols = t.path("cols").asInt();
-    int cells = t.path("rows").asInt() * cols;
-    if (t.path("mean").size() != cells || t.path("min").size() != cells) {
-      return "JSON tile of " + t.path("mean").size() + " cells, not " + cells;
-    }
-    return known
-        ? cells(z, i, j, cols, floats(t.get("mean")), floats(t.get("max")), floats(t.get("min")))
-        : null;
-  }
-
-  /** Checks a sample of cells (corners and 14 seeded ones) against what the run stores. */
-  private static String cells(
-      int z, long i, long j, int cols, float[] mean, float[] max, float[] min) {
-    SplittableRandom r = new SplittableRandom(z * 31L + i * 7 + j);
-    int[] sample = new int[16];
-    sample[0] = 0;
-    sample[1] = mean.length - 1;
-    for (int s = 2; s < sample.length; s++) {
-      sample[s] = r.nextInt(mean.length);
-    }
-    for (int k : sample) {
-      float want = cell(z, i, j, k / cols, k % cols);
-      if (mean[k] != want || max[k] != want + 0.25f || min[k] != want - 0.25f) {
-        return String.format(
-            Locale.ROOT,
-            "tile %d/%d/%d cell %d: %s/%s/%s, stored %s",
-            z,
-            i,
-            j,
-            k,
-            mean[k],
-            max[k],
-            min[k],
-            want);
-      }
-    }
-    return null;
-  }
-
-  /** The stored mean of cell (r, c) of tile (z, i, j); its max is 0.25 more, its min 0.25 less. */
-  static float cell(int z, long i, long j, int r, int c) {
-    return ((z * 7 + i * 13 + j * 17 + r * 31L + c * 37L) % 1000) / 1000f - 0.5f;
-  }
-
-  private static String runList(BenchClient.Response resp) {
-    JsonNode runs = json(resp);
-    if (runs == null || !runs.toString().contains(manifest.runId())) {
-      return "run list without " + manifest.runId();
-    }
-    return null;
-  }
-
-  private static String tokens(BenchClient.Response resp, String q) {
-    JsonNode hits = json(resp);
-    if (hits == null || !hits.isArray()) {
-      return "search answer not a JSON array";
-    }
-    if (known && (hits.isEmpty() || !hits.get(0).path("token").asText().startsWith(q))) {
-      return "search for " + q + " found " + hits;
-    }
-    return null;
-  }
-
-  private static String manifest(BenchClient.Response resp) {
-    JsonNode m = json(resp);
-    return m != null && m.path("n").asLong() == manifest.n() ? null : "not the run's manifest";
-  }
-
-  private static JsonNode json(BenchClient.Response resp) {
-    try {
-      return JSON.readTree(resp.body());
-    } catch (IOException e) {
-      return null;
-    }
-  }
-
-  private static float[] floats(JsonNode array) {
-    float[] out = new float[array.size()];
-    for (int k = 0; k < out.length; k++) {
-      out[k] = (float) array.get(k).asDouble();
-    }
-    return out;
   }
 
   /** The run list and a tile are answered (while 1000 connections are held). */
@@ -410,7 +235,7 @@ class LoadIT {
           float[][] agg = new float[3][rows * cols];
           for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {
-              float v = cell(z, i, j, r, c);
+              float v = LoadMix.cell(z, i, j, r, c);
               agg[0][r * cols + c] = v;
               agg[1][r * cols + c] = v + 0.25f;
               agg[2][r * cols + c] = v - 0.25f;
