@@ -76,7 +76,8 @@ final class ViewCommand implements Callable<Integer> {
       defaultValue = "20",
       description =
           "Seconds a request may take to arrive whole, from its first byte; a slower one gets 408"
-              + " and its connection closes (default: ${DEFAULT-VALUE}).")
+              + " and its connection closes. Also how long an answer its client does not read may"
+              + " hold back other calls (default: ${DEFAULT-VALUE}).")
   int requestTimeout;
 
   @Option(

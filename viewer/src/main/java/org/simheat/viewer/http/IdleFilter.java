@@ -23,6 +23,7 @@ final class IdleFilter extends ChannelDuplexHandler {
   private int sending;
   private long sent;
   private long sentAtLastIdle = -1;
+  private volatile long lastProgressNanos = System.nanoTime();
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
@@ -44,6 +45,11 @@ final class IdleFilter extends ChannelDuplexHandler {
     super.userEventTriggered(ctx, evt);
   }
 
+  /** When the socket last took bytes of an answer (or when the channel was set up). */
+  long lastProgressNanos() {
+    return lastProgressNanos;
+  }
+
   /** Counts one write's progress and completes the writer's promise with it. */
   private final class Progress implements ChannelProgressiveFutureListener {
     private final ChannelPromise writer;
@@ -57,6 +63,7 @@ final class IdleFilter extends ChannelDuplexHandler {
     public void operationProgressed(ChannelProgressiveFuture future, long progress, long total) {
       sent += progress - last;
       last = progress;
+      lastProgressNanos = System.nanoTime();
     }
 
     @Override

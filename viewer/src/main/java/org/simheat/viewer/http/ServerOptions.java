@@ -19,8 +19,9 @@ import java.util.Base64;
  * @param tileBodyBytes bytes of encoded tile responses kept ready to send
  * @param gzipLoopback whether clients on a loopback address get gzip too (off: over loopback,
  *     compressing costs more than sending the bytes)
- * @param requestTimeout how long a request may take to arrive whole, from its first byte; a slower
- *     one gets 408 and the connection closes
+ * @param requestTimeout how long a request may take to arrive whole, from its first byte (a slower
+ *     one gets 408 and the connection closes); also how long an answer its client does not read may
+ *     hold back other calls before that client is dropped
  * @param idleTimeout how long a connection may stay without a byte read or written (between
  *     requests, or a client that stops reading its answer) before it is closed
  */

@@ -21,7 +21,6 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.simheat.viewer.service.ViewerService;
@@ -148,8 +147,10 @@ public final class ViewerServer implements AutoCloseable {
   private static ChannelInitializer<SocketChannel> initializer(
       ApiRoutes routes, StaticFiles files, ThreadPoolExecutor executor, ServerOptions options) {
     // Bounds the answers computed but not yet written (each up to a few MB of JSON before gzip):
-    // under load, service threads wait for a permit instead of piling bodies up on the heap.
-    Semaphore inFlight = new Semaphore(2 * options.serviceThreads());
+    // under load, service threads wait for a permit instead of piling bodies up on the heap. A
+    // client that stops reading loses its permits once a call has waited the request timeout.
+    AnswerPermits inFlight =
+        new AnswerPermits(2 * options.serviceThreads(), options.requestTimeout());
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(SocketChannel ch) {

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -160,6 +161,43 @@ class SlowClientTest {
       assertThat(server.get(tile).statusCode()).isEqualTo(200);
       long received = socket.getInputStream().transferTo(OutputStream.nullOutputStream());
       assertThat(received).as("bytes before the server closed").isLessThan(4L * one);
+    }
+  }
+
+  @Test
+  void clientsThatNeverReadLargeAnswersDoNotStallOtherCalls() throws Exception {
+    // One service thread: two permits for answers not yet written. Each of three clients asks for
+    // four large views (heap answers, about 3 MB each) and reads nothing, so their answers stand
+    // still and hold every permit; the idle timeout (an hour) would not free them.
+    String view = "/api/runs/latest/view?metric=cosine&agg=mean&x0=0&x1=600&y0=0&y1=600&res=512";
+    try (TestServer server =
+        TestServer.over(
+            new RunService(Fixture.dataDir()),
+            o -> o.withThreads(1, 1).withTimeouts(REQUEST, Duration.ofHours(1)))) {
+      List<Socket> stalled = new ArrayList<>();
+      try {
+        for (int c = 0; c < 3; c++) {
+          Socket socket = new Socket();
+          socket.setReceiveBufferSize(16 << 10);
+          socket.connect(new InetSocketAddress("127.0.0.1", server.port()));
+          String request = "GET " + view + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+          socket.getOutputStream().write(request.repeat(4).getBytes(StandardCharsets.ISO_8859_1));
+          stalled.add(socket);
+        }
+        // Another client is answered: a stalled holder is dropped once a call has waited for a
+        // permit as long as the request timeout (the minute is only an upper bound).
+        HttpResponse<String> manifest =
+            server.send(
+                HttpRequest.newBuilder(server.uri("/api/runs/latest/manifest"))
+                    .timeout(Duration.ofMinutes(1))
+                    .build());
+        assertThat(manifest.statusCode()).isEqualTo(200);
+        assertThat(server.get(view).statusCode()).isEqualTo(200);
+      } finally {
+        for (Socket socket : stalled) {
+          socket.close();
+        }
+      }
     }
   }
 
