@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.simheat.viewer.http.ServerOptions;
 import org.simheat.viewer.http.ViewerServer;
@@ -27,6 +28,7 @@ import picocli.CommandLine.Spec;
 final class ViewCommand implements Callable<Integer> {
   private static final long MAX_CACHE_MB = 1L << 20;
   private static final long DEFAULT_CACHE_MB = 64;
+  private static final int MAX_TIMEOUT_SECONDS = 86_400;
 
   @Spec CommandSpec spec;
 
@@ -68,6 +70,25 @@ final class ViewCommand implements Callable<Integer> {
               + " less).")
   long cacheMb;
 
+  @Option(
+      names = "--request-timeout",
+      paramLabel = "S",
+      defaultValue = "20",
+      description =
+          "Seconds a request may take to arrive whole, from its first byte; a slower one gets 408"
+              + " and its connection closes. Also how long an answer its client does not read may"
+              + " hold back other calls (default: ${DEFAULT-VALUE}).")
+  int requestTimeout;
+
+  @Option(
+      names = "--idle-timeout",
+      paramLabel = "S",
+      defaultValue = "120",
+      description =
+          "Seconds a connection may stay with nothing read or written before it is closed"
+              + " (default: ${DEFAULT-VALUE}).")
+  int idleTimeout;
+
   private final Main.ServiceOpener opener;
 
   ViewCommand(Main.ServiceOpener opener) {
@@ -83,7 +104,11 @@ final class ViewCommand implements Callable<Integer> {
       out.println("simheat: " + host + " is not loopback: generated access token " + accessToken);
     }
     ServerOptions options =
-        ServerOptions.defaults().withHost(host).withPort(port).withToken(accessToken);
+        ServerOptions.defaults()
+            .withHost(host)
+            .withPort(port)
+            .withToken(accessToken)
+            .withTimeouts(Duration.ofSeconds(requestTimeout), Duration.ofSeconds(idleTimeout));
     ViewerService service = opener.open(data, cacheBytes());
     try (ViewerServer server = ViewerServer.start(service, options)) {
       String url = pageUrl(host, server.address(), accessToken);
@@ -112,6 +137,15 @@ final class ViewCommand implements Callable<Integer> {
     if (given && (cacheMb < 1 || cacheMb > MAX_CACHE_MB)) {
       throw new IllegalArgumentException(
           "Cannot serve: --cache-mb " + cacheMb + " is not in 1.." + MAX_CACHE_MB);
+    }
+    checkSeconds("--request-timeout", requestTimeout);
+    checkSeconds("--idle-timeout", idleTimeout);
+  }
+
+  private static void checkSeconds(String option, int seconds) {
+    if (seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
+      throw new IllegalArgumentException(
+          "Cannot serve: " + option + " " + seconds + " is not in 1.." + MAX_TIMEOUT_SECONDS);
     }
   }
 

@@ -51,7 +51,9 @@ class MainTest {
         .contains("--host=HOST")
         .contains("--port=PORT")
         .contains("--token=T")
-        .contains("--cache-mb=MB");
+        .contains("--cache-mb=MB")
+        .contains("--request-timeout=S")
+        .contains("--idle-timeout=S");
     assertThat(run("--version").out()).startsWith("simheat viewer ");
   }
 
@@ -76,6 +78,12 @@ class MainTest {
     assertOneLine(
         run("view", "--data", tmp.toString(), "--cache-mb", "0"),
         "simheat: Cannot serve: --cache-mb 0 is not in 1..1048576");
+    assertOneLine(
+        run("view", "--data", tmp.toString(), "--request-timeout", "0"),
+        "simheat: Cannot serve: --request-timeout 0 is not in 1..86400");
+    assertOneLine(
+        run("view", "--data", tmp.toString(), "--idle-timeout", "100000"),
+        "simheat: Cannot serve: --idle-timeout 100000 is not in 1..86400");
     assertOneLine(
         run("view", "--data", tmp.toString(), "--token", "short"),
         "simheat: Cannot serve: the token must be 8 to 256 characters from A-Z a-z 0-9 . _ ~ -");

@@ -23,7 +23,6 @@ import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import org.simheat.viewer.service.ApiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +51,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
   private final StaticFiles files;
   private final AccessGuard guard;
   private final Executor serviceExecutor;
-  private final Semaphore inFlight;
+  private final AnswerPermits inFlight;
   private final ArrayDeque<FullHttpRequest> pending = new ArrayDeque<>();
   private boolean busy;
 
@@ -70,7 +69,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
       StaticFiles files,
       AccessGuard guard,
       Executor serviceExecutor,
-      Semaphore inFlight) {
+      AnswerPermits inFlight) {
     this.routes = routes;
     this.files = files;
     this.guard = guard;
@@ -203,7 +202,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     try {
       serviceExecutor.execute(
           () -> {
-            inFlight.acquireUninterruptibly();
+            inFlight.acquire();
             Reply reply = run(call, exchange);
             boolean shared = reply.body().isDirect();
             if (shared) {
@@ -234,7 +233,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
    * released once the reply is written.
    */
   private void writeBack(ChannelHandlerContext ctx, Exchange exchange, Reply reply, boolean held) {
-    Runnable release = held ? inFlight::release : () -> {};
+    Runnable release = held ? inFlight.heldWhileWriting(ctx.channel()) : () -> {};
     try {
       ctx.executor()
           .execute(

@@ -1,6 +1,7 @@
 package org.simheat.viewer.http;
 
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 
 /**
@@ -18,6 +19,11 @@ import java.util.Base64;
  * @param tileBodyBytes bytes of encoded tile responses kept ready to send
  * @param gzipLoopback whether clients on a loopback address get gzip too (off: over loopback,
  *     compressing costs more than sending the bytes)
+ * @param requestTimeout how long a request may take to arrive whole, from its first byte (a slower
+ *     one gets 408 and the connection closes); also how long an answer its client does not read may
+ *     hold back other calls before that client is dropped
+ * @param idleTimeout how long a connection may stay without a byte read or written (between
+ *     requests, or a client that stops reading its answer) before it is closed
  */
 public record ServerOptions(
     String host,
@@ -29,7 +35,9 @@ public record ServerOptions(
     int maxQueuedCalls,
     int maxRequestBytes,
     long tileBodyBytes,
-    boolean gzipLoopback) {
+    boolean gzipLoopback,
+    Duration requestTimeout,
+    Duration idleTimeout) {
 
   /** The address bound unless told otherwise. */
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -42,6 +50,12 @@ public record ServerOptions(
 
   /** Requests larger than this get 413. */
   public static final int DEFAULT_MAX_REQUEST_BYTES = 64 * 1024;
+
+  /** A request must arrive whole within this, from its first byte. */
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(20);
+
+  /** A connection with nothing read or written for this long is closed. */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(120);
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -69,6 +83,8 @@ public record ServerOptions(
       throw new IllegalArgumentException(
           "Cannot serve: tile body cache must be ≥ 0 bytes, not " + tileBodyBytes);
     }
+    checkTimeout("request timeout", requestTimeout);
+    checkTimeout("idle timeout", idleTimeout);
   }
 
   /** Loopback, port 8080, no token, the page under {@code web/}, threads sized to the machine. */
@@ -84,7 +100,9 @@ public record ServerOptions(
         256,
         DEFAULT_MAX_REQUEST_BYTES,
         DEFAULT_TILE_BODY_BYTES,
-        false);
+        false,
+        DEFAULT_REQUEST_TIMEOUT,
+        DEFAULT_IDLE_TIMEOUT);
   }
 
   /** These options with another host. */
@@ -99,7 +117,9 @@ public record ServerOptions(
         maxQueuedCalls,
         maxRequestBytes,
         tileBodyBytes,
-        gzipLoopback);
+        gzipLoopback,
+        requestTimeout,
+        idleTimeout);
   }
 
   /** These options with another port (0 for any free port). */
@@ -114,7 +134,9 @@ public record ServerOptions(
         maxQueuedCalls,
         maxRequestBytes,
         tileBodyBytes,
-        gzipLoopback);
+        gzipLoopback,
+        requestTimeout,
+        idleTimeout);
   }
 
   /** These options with an access token (null for none). */
@@ -129,7 +151,9 @@ public record ServerOptions(
         maxQueuedCalls,
         maxRequestBytes,
         tileBodyBytes,
-        gzipLoopback);
+        gzipLoopback,
+        requestTimeout,
+        idleTimeout);
   }
 
   /** These options with the page read from another classpath folder. */
@@ -144,7 +168,9 @@ public record ServerOptions(
         maxQueuedCalls,
         maxRequestBytes,
         tileBodyBytes,
-        gzipLoopback);
+        gzipLoopback,
+        requestTimeout,
+        idleTimeout);
   }
 
   /** These options with other thread counts. */
@@ -159,7 +185,9 @@ public record ServerOptions(
         maxQueuedCalls,
         maxRequestBytes,
         tileBodyBytes,
-        gzipLoopback);
+        gzipLoopback,
+        requestTimeout,
+        idleTimeout);
   }
 
   /** These options with another bound of the encoded tile responses kept (0: none). */
@@ -174,7 +202,9 @@ public record ServerOptions(
         maxQueuedCalls,
         maxRequestBytes,
         bytes,
-        gzipLoopback);
+        gzipLoopback,
+        requestTimeout,
+        idleTimeout);
   }
 
   /** These options with gzip for loopback clients on or off. */
@@ -189,7 +219,29 @@ public record ServerOptions(
         maxQueuedCalls,
         maxRequestBytes,
         tileBodyBytes,
-        on);
+        on,
+        requestTimeout,
+        idleTimeout);
+  }
+
+  /**
+   * These options with other timeouts: a request must arrive whole within {@code request} of its
+   * first byte; a connection idle for {@code idle} is closed.
+   */
+  public ServerOptions withTimeouts(Duration request, Duration idle) {
+    return new ServerOptions(
+        host,
+        port,
+        token,
+        webRoot,
+        ioThreads,
+        serviceThreads,
+        maxQueuedCalls,
+        maxRequestBytes,
+        tileBodyBytes,
+        gzipLoopback,
+        request,
+        idle);
   }
 
   /** A fresh random token: 24 bytes of {@link SecureRandom}, base64url without padding. */
@@ -197,6 +249,12 @@ public record ServerOptions(
     byte[] bytes = new byte[24];
     RANDOM.nextBytes(bytes);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  private static void checkTimeout(String what, Duration value) {
+    if (value == null || value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException("Cannot serve: " + what + " must be > 0, not " + value);
+    }
   }
 
   private static void checkPositive(String what, int value) {

@@ -19,8 +19,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.simheat.viewer.service.ViewerService;
@@ -31,14 +31,15 @@ import org.slf4j.LoggerFactory;
  * The viewer's HTTP/1.1 server: keep-alive, gzip for text, requests capped in size, the JSON API on
  * a bounded service executor and the page from the jar.
  *
- * <p>Pipeline per connection: idle timeout → HTTP codec → keep-alive → gzip → aggregator (413 past
- * the cap) → {@link RequestHandler}. Event loops only parse, route and write; service calls, which
- * may block on Parquet reads, run on {@code serviceThreads} threads with at most {@code
- * maxQueuedCalls} waiting (503 beyond).
+ * <p>Pipeline per connection: idle timeout → {@link IdleFilter} (an answer a slow client keeps
+ * reading is not idle; one it stopped reading is) → request deadline (408 when a request does not
+ * arrive whole in time) → HTTP codec → keep-alive → gzip → aggregator (413 past the cap) → {@link
+ * RequestHandler}. Event loops only parse, route and write; service calls, which may block on
+ * Parquet reads, run on {@code serviceThreads} threads with at most {@code maxQueuedCalls} waiting
+ * (503 beyond).
  */
 public final class ViewerServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ViewerServer.class);
-  private static final int IDLE_SECONDS = 120;
   private static final long SHUTDOWN_SECONDS = 5;
 
   private final EventLoopGroup bossGroup;
@@ -146,22 +147,32 @@ public final class ViewerServer implements AutoCloseable {
   private static ChannelInitializer<SocketChannel> initializer(
       ApiRoutes routes, StaticFiles files, ThreadPoolExecutor executor, ServerOptions options) {
     // Bounds the answers computed but not yet written (each up to a few MB of JSON before gzip):
-    // under load, service threads wait for a permit instead of piling bodies up on the heap.
-    Semaphore inFlight = new Semaphore(2 * options.serviceThreads());
+    // under load, service threads wait for a permit instead of piling bodies up on the heap. A
+    // client that stops reading loses its permits once a call has waited the request timeout.
+    AnswerPermits inFlight =
+        new AnswerPermits(2 * options.serviceThreads(), options.requestTimeout());
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(SocketChannel ch) {
         InetSocketAddress local = ch.localAddress();
         AccessGuard guard = new AccessGuard(options.token(), options.host(), local.getPort());
         ChannelPipeline p = ch.pipeline();
-        p.addLast(new IdleStateHandler(0, 0, IDLE_SECONDS));
+        p.addLast(idleHandler(options.idleTimeout()));
+        p.addLast(new IdleFilter());
+        RequestDeadline deadline = new RequestDeadline(options.requestTimeout());
+        p.addLast(deadline);
         p.addLast(new HttpServerCodec());
         p.addLast(new HttpServerKeepAliveHandler());
         p.addLast(new TextCompressor(options.gzipLoopback()));
         p.addLast(new CappedRequestAggregator(options.maxRequestBytes()));
+        p.addLast(deadline.completion());
         p.addLast(new RequestHandler(routes, files, guard, executor, inFlight));
       }
     };
+  }
+
+  private static IdleStateHandler idleHandler(Duration idle) {
+    return new IdleStateHandler(0, 0, idle.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private static InetSocketAddress resolve(ServerOptions options) {

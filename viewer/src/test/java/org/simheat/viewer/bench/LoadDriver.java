@@ -40,11 +40,18 @@ final class LoadDriver {
    * @param target the request target
    * @param gzip whether to send {@code Accept-Encoding: gzip}, as browsers do
    * @param check what a right answer looks like
+   * @param keepBody whether the check needs the whole body ({@code Response.body()}), not only its
+   *     first bytes
    */
-  record Request(String kind, String target, boolean gzip, Check check) {
+  record Request(String kind, String target, boolean gzip, Check check, boolean keepBody) {
+    /** A request whose check needs only the first bytes of the body. */
+    Request(String kind, String target, boolean gzip, Check check) {
+      this(kind, target, gzip, check, false);
+    }
+
     /** This request under another kind. */
     Request as(String newKind) {
-      return new Request(newKind, target, gzip, check);
+      return new Request(newKind, target, gzip, check, keepBody);
     }
   }
 
@@ -221,7 +228,7 @@ final class LoadDriver {
 
     private void exchange(Request request, long t0) {
       try {
-        BenchClient.Response r = http.get(request.target(), request.gzip(), false);
+        BenchClient.Response r = http.get(request.target(), request.gzip(), request.keepBody());
         long elapsed = System.nanoTime() - t0;
         String problem = r.status() != 200 ? "HTTP " + r.status() : request.check().problem(r);
         if (problem != null) {

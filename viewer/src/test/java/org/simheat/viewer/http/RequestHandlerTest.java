@@ -12,11 +12,11 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import org.junit.jupiter.api.Test;
 import org.simheat.viewer.testing.ErrorBodies;
 import org.simheat.viewer.testing.MatrixViewerService;
@@ -25,7 +25,7 @@ import org.simheat.viewer.testing.TestServer;
 /** The handler alone on an {@link EmbeddedChannel}, with a service executor the test drives. */
 class RequestHandlerTest {
   private final Queue<Runnable> serviceTasks = new ArrayDeque<>();
-  private final Semaphore inFlight = new Semaphore(2);
+  private final AnswerPermits inFlight = new AnswerPermits(2, Duration.ofSeconds(20));
 
   private EmbeddedChannel channel(Executor executor) {
     return new EmbeddedChannel(
@@ -60,12 +60,12 @@ class RequestHandlerTest {
     assertThat(serviceTasks).hasSize(1);
 
     serviceTasks.poll().run();
-    assertThat(inFlight.availablePermits()).as("the answer holds a permit until written").isOne();
+    assertThat(inFlight.available()).as("the answer holds a permit until written").isOne();
     ch.runPendingTasks();
 
     FullHttpResponse manifest = ch.readOutbound();
     assertThat(manifest.status().code()).isEqualTo(200);
-    assertThat(inFlight.availablePermits()).as("written: permit released").isEqualTo(2);
+    assertThat(inFlight.available()).as("written: permit released").isEqualTo(2);
     assertThat(TestServer.json(body(manifest)).get("runId").asText())
         .isEqualTo(MatrixViewerService.RUN);
     FullHttpResponse health = ch.readOutbound();
@@ -80,7 +80,7 @@ class RequestHandlerTest {
     ch.writeInbound(request(HttpMethod.GET, "/api/runs/latest/tiles/dot/1/0/0?format=f32"));
 
     serviceTasks.poll().run();
-    assertThat(inFlight.availablePermits()).as("shared bytes need no permit").isEqualTo(2);
+    assertThat(inFlight.available()).as("shared bytes need no permit").isEqualTo(2);
     ch.runPendingTasks();
 
     FullHttpResponse tile = ch.readOutbound();

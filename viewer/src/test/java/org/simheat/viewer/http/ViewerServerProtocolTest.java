@@ -108,7 +108,18 @@ class ViewerServerProtocolTest {
         TestServer.start(
             o ->
                 new ServerOptions(
-                    o.host(), 0, null, o.webRoot(), 1, 1, 1, o.maxRequestBytes(), 0, false))) {
+                    o.host(),
+                    0,
+                    null,
+                    o.webRoot(),
+                    1,
+                    1,
+                    1,
+                    o.maxRequestBytes(),
+                    0,
+                    false,
+                    o.requestTimeout(),
+                    o.idleTimeout()))) {
       CountDownLatch gate = new CountDownLatch(1);
       server.service().holdTiles(gate);
       CompletableFuture<HttpResponse<String>> running = getAsync(server, TILE);
