@@ -2,12 +2,12 @@ package org.simheat.jobs.output;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -173,7 +173,7 @@ public final class RunCommitter {
    */
   private Path writeTemporary(Path target, String text) throws IOException {
     Path tmp = new Path(target.getParent(), "." + target.getName() + "." + runId + ".tmp");
-    try (FSDataOutputStream os = RawOutputFile.raw(fs).create(tmp, true)) {
+    try (OutputStream os = RawOutputFile.create(fs, tmp, true)) {
       os.write(text.getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       deleteQuietly(tmp, e);
