@@ -110,6 +110,11 @@ class CommitUnderLoadIT {
         .as("runs served as latest")
         .containsExactlyInAnyOrderElementsOf(committed);
     assertThat(served.get()).isGreaterThan(100);
+    List<String> warnings =
+        Files.readAllLines(dir.resolve("viewer.log")).stream()
+            .filter(l -> l.contains(" WARN ") || l.contains(" ERROR "))
+            .toList();
+    assertThat(warnings).as("the viewer's warnings").isEmpty();
   }
 
   /** Computes run k into {@code out}; returns its id once committed. */
