@@ -3,6 +3,9 @@ package org.simheat.jobs.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +40,7 @@ import org.simheat.jobs.testing.TestSpark;
  * compute} runs in-process into an output that holds a committed run; it must fail with one line
  * naming the file, leave the output byte for byte as it was (no staging, no lock, {@code LATEST}
  * unchanged), close every stream it opened, and then the same compute without the fault must commit
- * a correct run.
+ * a correct run, replacing a {@code LATEST} that an older simheat wrote with a Hadoop checksum.
  */
 class WriteFaultsTest {
   /**
@@ -115,6 +121,7 @@ class WriteFaultsTest {
   @MethodSource("faults")
   void aFailedWriteLeavesThePreviousRunAndTheNextComputeSucceeds(Case c) throws IOException {
     Path out = copy(dir.resolve("out"), tmp.resolve("out"));
+    withChecksum(out.resolve(RunLayout.LATEST));
     Map<String, String> before = BadInputsTest.snapshot(out);
     String previous = latest(out);
     Path input = input(tmp, "new.npy", 2);
@@ -139,6 +146,7 @@ class WriteFaultsTest {
     assertThat(again.code()).as(again.err()).isZero();
     String run = latest(out);
     assertThat(run).isNotEqualTo(previous);
+    assertThat(readChecked(out.resolve(RunLayout.LATEST))).isEqualTo(run);
     assertRunMatches(out.resolve(RunLayout.runDir(run)), NaiveSimilarity.gaussian(N, D, 2));
     Map<String, String> after = BadInputsTest.snapshot(out);
     before.forEach(
@@ -201,6 +209,27 @@ class WriteFaultsTest {
       for (int c = 0; c < e[p].length; c++) {
         assertThat(v.get(c)).isEqualTo(e[p][c]);
       }
+    }
+  }
+
+  /**
+   * Rewrites a file as simheat wrote {@code LATEST} before it skipped Hadoop's checksum layer: the
+   * same bytes, with a {@code .crc} beside them that must not outlive them.
+   */
+  private static void withChecksum(Path file) throws IOException {
+    byte[] bytes = Files.readAllBytes(file);
+    Files.delete(file);
+    LocalFileSystem fs = FileSystem.getLocal(new Configuration());
+    try (OutputStream os = fs.create(new org.apache.hadoop.fs.Path(file.toUri()), true)) {
+      os.write(bytes);
+    }
+  }
+
+  /** A file read through Hadoop's checksummed local file system, which checks any {@code .crc}. */
+  private static String readChecked(Path file) throws IOException {
+    LocalFileSystem fs = FileSystem.getLocal(new Configuration());
+    try (InputStream in = fs.open(new org.apache.hadoop.fs.Path(file.toUri()))) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
     }
   }
 
