@@ -1,5 +1,6 @@
 package org.simheat.jobs.compute;
 
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -180,8 +181,15 @@ public final class ComputeJob {
               pooled);
       Path runDir = committer.commit(manifest);
       return new Result(manifest, runDir, false);
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) {
+      // Throwable, not RuntimeException: a failed Spark job throws SparkException, which is checked
+      // in Java's eyes but undeclared by Scala, so it passes any catch of unchecked exceptions.
+      TaskQuiescence.await(jsc);
       committer.abort(e);
+      Optional<UncheckedIOException> described = WriteFailure.describe(e, committer.runId(), out);
+      if (described.isPresent()) {
+        throw described.get();
+      }
       throw e;
     }
   }

@@ -160,7 +160,8 @@ final class PoolingStage {
             staging,
             spec.aggregations());
       } catch (IOException e) {
-        throw new UncheckedIOException("Cannot write tiles under " + staging, e);
+        throw new UncheckedIOException(
+            "Cannot write tiles under " + staging + ": " + e.getMessage(), e);
       }
     }
     lap("pyramid");

@@ -286,12 +286,22 @@ final class EmbeddingFileWriter implements Closeable {
         values, raw.length, compressed, stats, pageRows, levels, levels, Encoding.PLAIN);
   }
 
-  /** Writes the last row group and the footer; the file is complete once this returns. */
+  /**
+   * Writes the last row group and the footer; the file is complete once this returns. The stream is
+   * closed even when this fails (an open stream keeps a deleted file's disk space).
+   */
   @Override
   public void close() throws IOException {
     try {
       flushRowGroup();
       file.end(metadata);
+    } catch (IOException | RuntimeException e) {
+      try {
+        file.close();
+      } catch (IOException | RuntimeException again) {
+        e.addSuppressed(again);
+      }
+      throw e;
     } finally {
       codecs.release();
     }

@@ -11,7 +11,6 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -158,10 +157,12 @@ public final class EmbeddingWriter {
       long attempt = task == null ? System.nanoTime() : task.taskAttemptId();
       Path tmp = new Path(dir, "." + name + "." + attempt + ".tmp");
       try {
-        writeRows(m, tokens, norms, positions, HadoopOutputFile.fromPath(tmp, conf), conf);
+        writeRows(m, tokens, norms, positions, RawOutputFile.of(tmp, conf), conf);
         if (!fs.rename(tmp, done) && !fs.exists(done)) {
           throw new IOException("cannot rename " + tmp + " to " + done);
         }
+      } catch (IOException e) {
+        throw new IOException("Cannot write " + done + ": " + e.getMessage(), e);
       } finally {
         fs.delete(tmp, false);
       }
@@ -172,7 +173,7 @@ public final class EmbeddingWriter {
         String[] tokens,
         double[] norms,
         Positions positions,
-        HadoopOutputFile out,
+        RawOutputFile out,
         Configuration conf)
         throws IOException {
       int d = m.dim();

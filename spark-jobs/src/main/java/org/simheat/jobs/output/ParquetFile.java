@@ -17,7 +17,6 @@ import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 
@@ -79,7 +78,7 @@ public final class ParquetFile implements Closeable {
     this.compressor = codecs.getCompressor(CompressionCodecName.SNAPPY);
     this.writer =
         new ParquetFileWriter(
-            HadoopOutputFile.fromPath(tmp, conf),
+            RawOutputFile.of(tmp, conf),
             schema,
             ParquetFileWriter.Mode.OVERWRITE,
             rowGroupBytes,
@@ -208,29 +207,46 @@ public final class ParquetFile implements Closeable {
     }
   }
 
-  /** Ends the current row; starts a new row group once this one reaches its target size. */
+  /**
+   * Ends the current row; starts a new row group once this one reaches its target size.
+   *
+   * @throws IOException naming the file if the row group cannot be written
+   */
   public void endRow() throws IOException {
     store.endRecord();
     rows++;
     if (store.getBufferedSize() >= rowGroupBytes) {
-      flushRowGroup();
+      try {
+        flushRowGroup();
+      } catch (IOException e) {
+        throw failed(e);
+      }
       newRowGroup();
     }
   }
 
-  /** Finishes the file and renames it into place. */
+  /**
+   * Finishes the file and renames it into place; on failure the unfinished file is dropped.
+   *
+   * @throws IOException naming the file if it cannot be finished or renamed
+   */
   @Override
   public void close() throws IOException {
     if (closed) {
       return;
     }
-    closed = true;
     try {
       flushRowGroup();
       writer.end(metadata);
-    } finally {
-      codecs.release();
+    } catch (IOException e) {
+      abandon();
+      throw failed(e);
+    } catch (RuntimeException e) {
+      abandon();
+      throw e;
     }
+    closed = true;
+    codecs.release();
     if (fs.exists(file)) {
       fs.delete(file, false);
     }
@@ -239,16 +255,36 @@ public final class ParquetFile implements Closeable {
     }
   }
 
-  /** Drops an unfinished file. */
+  private IOException failed(IOException e) {
+    return new IOException("Cannot write " + file + ": " + e.getMessage(), e);
+  }
+
+  /**
+   * Drops an unfinished file: closes its stream (an open stream keeps a deleted file's disk space)
+   * and deletes it.
+   */
   public void abandon() {
+    if (closed) {
+      return;
+    }
     closed = true;
     try {
       store.close();
       pages.close();
-      codecs.release();
+    } catch (RuntimeException e) {
+      // Best effort: only buffers are released here.
+    }
+    try {
+      writer.close();
+    } catch (IOException | RuntimeException e) {
+      // The stream is closed even when its last flush fails; the data is dropped anyway.
+    }
+    codecs.release();
+    try {
       fs.delete(tmp, false);
     } catch (IOException | RuntimeException e) {
-      // Best effort: the hidden temporary name is skipped by every reader anyway.
+      // Best effort: the hidden temporary name is skipped by every reader, and the run's staging
+      // directory is deleted with everything in it.
     }
   }
 }

@@ -2,12 +2,12 @@ package org.simheat.jobs.output;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #commit}: rename staging to {@code runs/<run>}, write {@code manifest.json} (to a
  *       temporary name, then renamed), then replace {@code LATEST} by renaming a temporary file
  *       over it;
- *   <li>{@link #abort}: on any failure before the manifest exists, delete staging and any moved run
- *       directory; the previous run and {@code LATEST} are never touched.
+ *   <li>{@link #abort}: on any failure before {@code LATEST} names the run, delete staging and any
+ *       moved run directory, its manifest first; the previous run and {@code LATEST} are never
+ *       touched.
  * </ol>
  *
  * Renames are atomic on local file systems and HDFS. On object stores (s3a) a directory rename is a
@@ -139,8 +140,11 @@ public final class RunCommitter {
 
   /**
    * Moves staging into {@code runs/}, writes the manifest, then points {@code LATEST} at the run.
+   * The run counts as committed once {@code LATEST} names it: a failure before that (the manifest
+   * or {@code LATEST} cannot be written, say on a full disk) leaves it to {@link #abort}, which
+   * removes it, so a failed compute never leaves a run that {@code LATEST} does not name.
    *
-   * @throws UncheckedIOException if a step fails; the run is then not visible
+   * @throws UncheckedIOException naming the file if a step fails; the run is then not committed
    */
   public Path commit(Manifest manifest) {
     try {
@@ -148,9 +152,12 @@ public final class RunCommitter {
       if (!fs.rename(staging, runDir)) {
         throw new IOException("rename " + staging + " to " + runDir + " failed");
       }
-      writeAtomically(new Path(runDir, RunLayout.MANIFEST), manifest.toJson());
+      Path manifestFile = new Path(runDir, RunLayout.MANIFEST);
+      replace(writeTemporary(manifestFile, manifest.toJson()), manifestFile);
+      Path latest = new Path(out, RunLayout.LATEST);
+      Path latestTmp = writeTemporary(latest, runId + "\n");
+      replace(latestTmp, latest);
       committed = true;
-      writeAtomically(new Path(out, RunLayout.LATEST), runId + "\n");
       LOG.info("Committed run {} ({})", runId, runDir);
       return runDir;
     } catch (IOException e) {
@@ -158,13 +165,45 @@ public final class RunCommitter {
     }
   }
 
-  private void writeAtomically(Path target, String text) throws IOException {
+  /**
+   * Writes {@code text} to a hidden temporary file beside {@code target}, through the raw stream
+   * (see {@link RawOutputFile}: the checksummed one leaks its descriptors when a write fails).
+   *
+   * @throws IOException naming {@code target} if it cannot be written
+   */
+  private Path writeTemporary(Path target, String text) throws IOException {
     Path tmp = new Path(target.getParent(), "." + target.getName() + "." + runId + ".tmp");
-    try (FSDataOutputStream os = fs.create(tmp, true)) {
+    try (OutputStream os = RawOutputFile.create(fs, tmp, true)) {
       os.write(text.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      deleteQuietly(tmp, e);
+      throw new IOException("Cannot write " + target + ": " + e.getMessage(), e);
     }
-    FileContext.getFileContext(target.toUri(), conf).rename(tmp, target, Options.Rename.OVERWRITE);
-    fs.delete(new Path(tmp.getParent(), "." + tmp.getName() + ".crc"), false);
+    return tmp;
+  }
+
+  /**
+   * Renames {@code tmp} over {@code target} atomically. The temporary file has no checksum (it was
+   * written raw), so a checksum that an older writer left beside {@code target} goes first: it
+   * would no longer match.
+   */
+  private void replace(Path tmp, Path target) throws IOException {
+    try {
+      fs.delete(new Path(target.getParent(), "." + target.getName() + ".crc"), false);
+      FileContext.getFileContext(target.toUri(), conf)
+          .rename(tmp, target, Options.Rename.OVERWRITE);
+    } catch (IOException e) {
+      deleteQuietly(tmp, e);
+      throw new IOException("Cannot write " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void deleteQuietly(Path p, Throwable cause) {
+    try {
+      fs.delete(p, false);
+    } catch (IOException | RuntimeException e) {
+      cause.addSuppressed(e);
+    }
   }
 
   /**
@@ -175,7 +214,8 @@ public final class RunCommitter {
     if (committed) {
       return;
     }
-    for (Path p : new Path[] {staging, runDir}) {
+    // The manifest first: the run then vanishes at once for readers, not table by table.
+    for (Path p : new Path[] {new Path(runDir, RunLayout.MANIFEST), staging, runDir}) {
       try {
         fs.delete(p, true);
       } catch (IOException | RuntimeException e) {

@@ -126,6 +126,7 @@ public final class RunRegistry {
     Snapshot s = current();
     String named = readLatest();
     if (named != null) {
+      s = withRun(s, named);
       Entry e = s.entries().get(named);
       if (e != null && e.refusal() == null && !refusedOnOpen(s, named)) {
         return named;
@@ -147,7 +148,7 @@ public final class RunRegistry {
    */
   public OpenRun open(String runOrLatest) {
     String id = resolveId(runOrLatest);
-    Entry e = current().entries().get(id);
+    Entry e = withRun(current(), id).entries().get(id);
     if (e == null || !Files.exists(manifestPath(id))) {
       throw new RunUnavailableException(
           seen.contains(id) ? "run " + id + " no longer exists" : "unknown run '" + id + "'");
@@ -212,6 +213,31 @@ public final class RunRegistry {
     return o;
   }
 
+  /**
+   * {@code s}, or a fresh scan when {@code s} lacks a run whose manifest is on disk. A commit
+   * renames the run's directory into {@code runs/} (which changes its modification time) and only
+   * then writes the manifest inside it (which does not), so a scan between the two misses the run
+   * until the next timed rescan: meanwhile {@code LATEST} would name a run this registry does not
+   * know, and the run's own id would be refused as unknown.
+   */
+  private Snapshot withRun(Snapshot s, String id) {
+    if (s.entries().containsKey(id) || !Files.exists(manifestPath(id))) {
+      return s;
+    }
+    return rescanFor(id);
+  }
+
+  /**
+   * A scan that knows {@code id}: the current one if a concurrent scan found it, else a new one.
+   */
+  private synchronized Snapshot rescanFor(String id) {
+    Snapshot s = snapshot;
+    if (s != null && s.entries().containsKey(id)) {
+      return s;
+    }
+    return rescan(modified(runsDir), true);
+  }
+
   private Snapshot current() {
     Snapshot s = snapshot;
     FileTime runsModified = modified(runsDir);
@@ -220,12 +246,13 @@ public final class RunRegistry {
         && System.nanoTime() - s.at() < rescanNanos) {
       return s;
     }
-    return rescan(runsModified);
+    return rescan(runsModified, false);
   }
 
-  private synchronized Snapshot rescan(FileTime runsModified) {
+  private synchronized Snapshot rescan(FileTime runsModified, boolean force) {
     Snapshot old = snapshot;
     if (old != null
+        && !force
         && equal(runsModified, old.runsModified())
         && System.nanoTime() - old.at() < rescanNanos) {
       return old;

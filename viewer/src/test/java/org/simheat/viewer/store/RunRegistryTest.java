@@ -59,6 +59,48 @@ class RunRegistryTest {
     assertThat(eager.runs()).hasSize(2);
   }
 
+  /**
+   * A commit as the job makes it: the run's directory is renamed into runs/ first, the manifest
+   * written inside it afterwards (which leaves runs/ as it was), then LATEST. A scan in between
+   * must not hide the run until the next timed rescan: LATEST and the run's id serve it at once.
+   */
+  @Test
+  void aRunWhoseManifestLandsAfterAScanIsServedAsSoonAsLatestNamesIt() throws IOException {
+    Path data = Fixture.copyDataDir(tmp.resolve("out"));
+    RunRegistry registry = registry(data, Long.MAX_VALUE / 2_000_000L);
+    Path run = Fixture.addRunCopy(data, OTHER, "2026-11-24T00:00:00Z");
+    Path manifest = run.resolve("manifest.json");
+    Path aside = Files.move(manifest, tmp.resolve("manifest.json"));
+    Path runs = data.resolve("runs");
+    FileTime renamed = Files.getLastModifiedTime(runs);
+    assertThat(registry.runs()).extracting(Manifest::runId).containsExactly(RUN);
+
+    Files.move(aside, manifest);
+    Files.setLastModifiedTime(runs, renamed);
+    Files.writeString(data.resolve("LATEST"), OTHER + "\n");
+
+    assertThat(registry.latestId()).isEqualTo(OTHER);
+    assertThat(registry.runs()).extracting(Manifest::runId).containsExactly(OTHER, RUN);
+    assertThat(registry.open(OTHER).geometry().maxZoom()).isEqualTo(2);
+  }
+
+  @Test
+  void aRunWhoseManifestLandsAfterAScanCanBeOpenedByItsId() throws IOException {
+    Path data = Fixture.copyDataDir(tmp.resolve("out"));
+    RunRegistry registry = registry(data, Long.MAX_VALUE / 2_000_000L);
+    Path run = Fixture.addRunCopy(data, OTHER, "2026-11-24T00:00:00Z");
+    Path manifest = run.resolve("manifest.json");
+    Path aside = Files.move(manifest, tmp.resolve("manifest.json"));
+    Path runs = data.resolve("runs");
+    FileTime renamed = Files.getLastModifiedTime(runs);
+    assertThat(registry.runs()).extracting(Manifest::runId).containsExactly(RUN);
+
+    Files.move(aside, manifest);
+    Files.setLastModifiedTime(runs, renamed);
+
+    assertThat(registry.open(OTHER).geometry().maxZoom()).isEqualTo(2);
+  }
+
   @Test
   void aRunWithoutManifestIsNotCommitted() throws IOException {
     Path data = Fixture.copyDataDir(tmp.resolve("out"));
