@@ -63,7 +63,13 @@ public final class OnnxReader {
         for (ProtobufScanner.Field g; (g = s.next(f.end())) != null; ) {
           if (g.number() == GRAPH_INITIALIZER) {
             requireMessage(s, g, "initializer");
-            found.add(OnnxTensorProto.scan(s, file, g.start(), g.end()));
+            OnnxTensorProto t = OnnxTensorProto.scan(s, file, g.start(), g.end());
+            if (found.stream().anyMatch(i -> i.name().equals(t.name()))) {
+              throw TensorChoice.error(
+                  "two initializers are named '" + t.name() + "' (names must be unique)",
+                  file.uri());
+            }
+            found.add(t);
           }
         }
         s.seek(resume);

@@ -182,6 +182,19 @@ class OnnxReaderTest {
     assertRefused(model(t), "initializer 'w' keeps its data in an external file");
   }
 
+  @Test
+  void refusesTwoInitializersOfOneName() throws IOException {
+    // Found by OnnxFuzzTest: a scalar and a 2 × 3 matrix both named 'w'; the reader chose the
+    // matrix by its shape, then looked it up by name and got the scalar.
+    ProtoWriter scalar = tensor("w", FLOAT).bytes(9, new byte[4]);
+    ProtoWriter matrix = tensor("w", FLOAT, 2, 3).bytes(9, new byte[24]);
+    ProtoWriter graph = new ProtoWriter().string(2, "g").message(5, scalar).message(5, matrix);
+
+    assertRefused(
+        new ProtoWriter().varint(1, 8).message(7, graph).toByteArray(),
+        "two initializers are named 'w' (names must be unique)");
+  }
+
   private static ProtoWriter tensor(String name, int dataType, long... dims) {
     ProtoWriter t = new ProtoWriter();
     for (long d : dims) {
