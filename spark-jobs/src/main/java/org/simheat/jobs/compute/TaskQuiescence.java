@@ -1,6 +1,7 @@
 package org.simheat.jobs.compute;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.spark.SparkExecutorInfo;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
@@ -22,6 +23,17 @@ final class TaskQuiescence {
   /** Returns once no executor runs a task, or after two minutes (logged). */
   static void await(JavaSparkContext jsc) {
     long deadline = System.nanoTime() + LIMIT_NANOS;
+    // The status tracker learns of task starts and ends from the listener bus, which runs behind
+    // the scheduler: a task started just before the job failed may not be counted yet. Let the
+    // bus catch up first, so every task that runs is seen running.
+    if (!jsc.sc().isStopped()) {
+      try {
+        jsc.sc().listenerBus().waitUntilEmpty(TimeUnit.NANOSECONDS.toMillis(LIMIT_NANOS));
+      } catch (TimeoutException e) {
+        LOG.warn("Spark's listener bus still has events after 2 minutes; cleaning up anyway");
+        return;
+      }
+    }
     while (running(jsc) > 0) {
       if (System.nanoTime() > deadline) {
         LOG.warn("Tasks of the failed job still run after 2 minutes; cleaning up anyway");
