@@ -6,12 +6,13 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,15 +93,13 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
     byte[] body = new byte[reply.body().remaining()];
     reply.body().duplicate().get(body);
     StringBuilder head = new StringBuilder("HTTP/1.1 408 Request Timeout\r\n");
-    Map<String, String> headers =
-        Map.of(
-            "content-type", reply.contentType(),
-            "content-length", Integer.toString(body.length),
-            "connection", "close",
-            "cache-control", "no-store",
-            "x-content-type-options", "nosniff",
-            "referrer-policy", "no-referrer");
-    headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+    HttpHeaders headers = new DefaultHttpHeaders();
+    headers.set("content-type", reply.contentType());
+    headers.set("content-length", Integer.toString(body.length));
+    headers.set("connection", "close");
+    headers.set("cache-control", "no-store");
+    SecurityHeaders.apply(headers, reply.contentType());
+    headers.forEach(h -> head.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n"));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
     out.writeBytes(body);

@@ -72,7 +72,11 @@ class SlowClientTest {
       for (int c = 0; c < TRICKLERS; c++) {
         RawHttp.Response r = answers.get(c).join();
         assertThat(r.status()).isEqualTo(408);
-        assertThat(r.headers()).containsEntry("connection", "close");
+        assertThat(r.headers())
+            .containsEntry("connection", "close")
+            .containsEntry("x-content-type-options", "nosniff")
+            .containsEntry("x-frame-options", "DENY")
+            .containsKey("content-security-policy");
         assertThat(ErrorBodies.assertClean(r.body()))
             .isEqualTo("Request not received in time: the connection is closed");
         assertThat(slow.get(c).closedByServer()).isTrue();
