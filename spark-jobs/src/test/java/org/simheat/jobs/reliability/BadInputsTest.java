@@ -633,8 +633,11 @@ class BadInputsTest {
   }
 
   private Path copyOfGoodOutput() throws IOException {
-    Path from = template.resolve("out");
-    Path to = tmp.resolve("out");
+    return copy(template.resolve("out"), tmp.resolve("out"));
+  }
+
+  /** A copy of the directory {@code from} at {@code to}. */
+  static Path copy(Path from, Path to) throws IOException {
     try (Stream<Path> s = Files.walk(from)) {
       for (Path p : s.toList()) {
         Path q = to.resolve(from.relativize(p).toString());

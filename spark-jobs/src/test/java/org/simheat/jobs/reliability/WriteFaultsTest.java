@@ -120,7 +120,7 @@ class WriteFaultsTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("faults")
   void aFailedWriteLeavesThePreviousRunAndTheNextComputeSucceeds(Case c) throws IOException {
-    Path out = copy(dir.resolve("out"), tmp.resolve("out"));
+    Path out = BadInputsTest.copy(dir.resolve("out"), tmp.resolve("out"));
     withChecksum(out.resolve(RunLayout.LATEST));
     Map<String, String> before = BadInputsTest.snapshot(out);
     String previous = latest(out);
@@ -259,20 +259,5 @@ class WriteFaultsTest {
                 Integer.toString(K)));
     args.addAll(List.of(more));
     return BadInputsTest.run(args.toArray(String[]::new));
-  }
-
-  /** A copy of the directory {@code from} at {@code to}. */
-  static Path copy(Path from, Path to) throws IOException {
-    try (Stream<Path> s = Files.walk(from)) {
-      for (Path p : s.toList()) {
-        Path q = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(q);
-        } else {
-          Files.copy(p, q);
-        }
-      }
-    }
-    return to;
   }
 }
