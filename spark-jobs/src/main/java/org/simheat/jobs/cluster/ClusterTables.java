@@ -17,6 +17,7 @@ import org.simheat.format.Aggregation;
 import org.simheat.format.Columns;
 import org.simheat.format.Metric;
 import org.simheat.format.RunLayout;
+import org.simheat.jobs.output.FileWriteException;
 import org.simheat.jobs.output.ParquetFile;
 import org.simheat.jobs.similarity.ClusterCells;
 
@@ -191,7 +192,8 @@ public final class ClusterTables {
       }
       out.close();
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write " + file + ": " + e.getMessage(), e);
+      FileWriteException named = FileWriteException.naming(file, e);
+      throw new UncheckedIOException(named.getMessage(), named);
     }
   }
 }

@@ -162,7 +162,7 @@ public final class EmbeddingWriter {
           throw new IOException("cannot rename " + tmp + " to " + done);
         }
       } catch (IOException e) {
-        throw new IOException("Cannot write " + done + ": " + e.getMessage(), e);
+        throw FileWriteException.naming(done, e);
       } finally {
         fs.delete(tmp, false);
       }

@@ -256,7 +256,7 @@ public final class ParquetFile implements Closeable {
   }
 
   private IOException failed(IOException e) {
-    return new IOException("Cannot write " + file + ": " + e.getMessage(), e);
+    return FileWriteException.naming(file, e);
   }
 
   /**

@@ -177,7 +177,7 @@ public final class RunCommitter {
       os.write(text.getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       deleteQuietly(tmp, e);
-      throw new IOException("Cannot write " + target + ": " + e.getMessage(), e);
+      throw FileWriteException.naming(target, e);
     }
     return tmp;
   }
@@ -194,7 +194,7 @@ public final class RunCommitter {
           .rename(tmp, target, Options.Rename.OVERWRITE);
     } catch (IOException e) {
       deleteQuietly(tmp, e);
-      throw new IOException("Cannot write " + target + ": " + e.getMessage(), e);
+      throw FileWriteException.naming(target, e);
     }
   }
 
