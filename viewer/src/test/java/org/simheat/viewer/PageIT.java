@@ -124,6 +124,12 @@ class PageIT {
         .anyMatch(v -> v.contains("violates the following Content Security Policy directive"));
   }
 
+  private static boolean settled(double[] before, double[] after) {
+    return after[1] != before[1]
+        && Math.abs(after[2] - before[2]) <= 1
+        && Math.abs(after[3] - before[3]) <= 1;
+  }
+
   private static boolean has(List<String> seen, String text) {
     return seen.stream().anyMatch(v -> v.contains(text));
   }
@@ -142,8 +148,14 @@ class PageIT {
     page.open("");
     double[] before = cellsInPlot();
     browser.evaluate("document.querySelector('#chart .heatmap-layer').style.top = '90px'");
-    browser.evaluate("new Promise(r => setTimeout(r, 300))");
+    // The plot moves on the next resize observation and the painted cells follow it a frame or
+    // more later; on a busy machine that can take longer than a fixed wait, so poll (up to 10 s)
+    // for the state the assertions expect.
     double[] after = cellsInPlot();
+    for (int k = 0; k < 200 && !settled(before, after); k++) {
+      pause(50);
+      after = cellsInPlot();
+    }
     assertThat(after[1]).as("the plot moved down by half the change").isNotEqualTo(before[1]);
     assertThat(after[2]).as("left of the cells in the chart").isCloseTo(before[2], within(1.0));
     assertThat(after[3]).as("top of the cells in the chart").isCloseTo(before[3], within(1.0));
